@@ -1,0 +1,70 @@
+#include "report.h"
+
+#include <sstream>
+
+namespace sf::cli {
+
+using nlohmann::json;
+
+json plan_report(const Network& net, const gen::Plan& plan) {
+  json layers = json::array();
+  for (size_t k = 0; k < plan.layers.size(); ++k) {
+    const gen::LayerPlan& lp = plan.layers[k];
+    json mems = json::array();
+    for (const gen::MemPlan& m : lp.mems)
+      mems.push_back({{"name", m.name}, {"width", m.width}, {"depth", m.depth},
+                      {"style", gen::to_string(m.style)}, {"ebr", m.ebr}});
+    json l = {{"name", lp.name},
+              {"model", to_string(net.layers[k].neuron.model)},
+              {"in", lp.n_in},
+              {"out", lp.n_out},
+              {"parallel", lp.P},
+              {"chunks", lp.C},
+              {"weight_bits", lp.w_bits},
+              {"v_bits", lp.v_bits},
+              {"acc_bits", lp.acc_bits},
+              {"acc_range", {lp.acc_min, lp.acc_max}},
+              {"bias_bits", lp.has_bias ? lp.bias_bits : 0},
+              {"payload_bits", lp.pay_bits},
+              {"memories", mems},
+              {"cycles_per_input_event", lp.C},
+              {"estimated_luts_modelled", lp.est_luts}};
+    if (lp.has_fifo)
+      l["fifo"] = {{"depth", lp.fifo_depth}, {"style", gen::to_string(lp.fifo_mem.style)},
+                   {"ebr", lp.fifo_mem.ebr}};
+    layers.push_back(std::move(l));
+  }
+  return {{"format", "spikeforge-report"},
+          {"version", 1},
+          {"network", net.name},
+          {"input", {{"size", net.input_size}, {"index_bits", plan.in_idx_w},
+                     {"payload_bits", plan.in_pay_bits}, {"payload_signed", plan.in_pay_signed}}},
+          {"output", {{"size", net.output_size()}, {"index_bits", plan.out_idx_w}}},
+          {"layers", layers},
+          {"ebr_blocks", plan.total_ebr},
+          {"estimated_luts_modelled", plan.est_luts},
+          {"cycle_model",
+           "per layer and timestep: C_k cycles per input event (accepted back to back), then "
+           "1 + C_k + spikes cycles of fire phase after the marker (once the downstream FIFO has "
+           "room for a whole timestep); FIFO latency 2 cycles; C_k cycles of state clear after reset"}};
+}
+
+std::string plan_summary(const Network& net, const gen::Plan& plan) {
+  std::ostringstream o;
+  o << "network '" << net.name << "': " << net.input_size << " inputs, " << plan.layers.size()
+    << " layers\n";
+  for (size_t k = 0; k < plan.layers.size(); ++k) {
+    const gen::LayerPlan& lp = plan.layers[k];
+    o << "  " << lp.name << ": " << lp.n_in << " -> " << lp.n_out << " "
+      << to_string(net.layers[k].neuron.model) << ", P=" << lp.P << " (" << lp.C
+      << " cycles/event), weights " << lp.w_bits << "b, acc " << lp.acc_bits << "b, v " << lp.v_bits
+      << "b\n";
+    for (const gen::MemPlan& m : lp.mems)
+      o << "      " << m.name << ": " << m.width << "x" << m.depth << " " << gen::to_string(m.style)
+        << (m.ebr ? " (" + std::to_string(m.ebr) + " EBR)" : "") << "\n";
+  }
+  o << "  EBR blocks: " << plan.total_ebr << "; LUTs (modelled estimate): " << plan.est_luts << "\n";
+  return o.str();
+}
+
+}  // namespace sf::cli

@@ -1,0 +1,322 @@
+#include "ir/network.h"
+
+#include <filesystem>
+#include <fstream>
+
+#include "ir/error.h"
+#include "ir/json_reader.h"
+
+namespace sf {
+
+namespace {
+
+constexpr int kFormatVersion = 1;
+constexpr int64_t kMaxNeurons = 1 << 20;
+constexpr int64_t kMaxSynapses = int64_t{1} << 28;
+constexpr int64_t kMaxTimesteps = 1 << 24;
+
+Leak parse_leak(const JsonCtx& c, const json& n, int v_bits) {
+  Leak leak;
+  if (!n.contains("leak")) return leak;
+  const json& l = n.at("leak");
+  const std::string p = "neuron.leak.";
+  std::string kind = c.get_enum(l.is_object() ? l : json::object(), "kind",
+                                {"none", "shift", "mult", "sub"}, nullptr, p);
+  if (kind == "none") {
+    c.check_object(l, "neuron.leak", {"kind"});
+  } else if (kind == "shift") {
+    c.check_object(l, "neuron.leak", {"kind", "shift"});
+    leak.kind = LeakKind::Shift;
+    leak.shift = static_cast<int>(c.get_int(l, "shift", 0, v_bits, p));
+  } else if (kind == "mult") {
+    c.check_object(l, "neuron.leak", {"kind", "beta", "frac"});
+    leak.kind = LeakKind::Mult;
+    leak.frac = static_cast<int>(c.get_int(l, "frac", 0, 24, p));
+    leak.beta = c.get_int(l, "beta", 0, int64_t{1} << leak.frac, p);
+  } else {
+    c.check_object(l, "neuron.leak", {"kind", "lambda"});
+    leak.kind = LeakKind::Sub;
+    leak.lambda = c.get_int(l, "lambda", 0, signed_max(v_bits), p);
+  }
+  return leak;
+}
+
+NeuronSpec parse_neuron(const JsonCtx& c, const json& layer) {
+  const json& n = c.require(layer, "neuron");
+  c.check_object(n, "neuron", {"model", "threshold", "v_bits", "fire", "reset", "v_reset", "leak"});
+  NeuronSpec spec;
+  std::string model = c.get_enum(n, "model", {"if", "lif"}, nullptr, "neuron.");
+  spec.model = model == "if" ? NeuronModel::If : NeuronModel::Lif;
+  IfLifParams& p = spec.iflif;
+  p.v_bits = static_cast<int>(c.get_int(n, "v_bits", 2, 32, "neuron."));
+  p.threshold = c.get_int(n, "threshold", 1, signed_max(p.v_bits), "neuron.");
+  p.fire = c.get_enum(n, "fire", {"ge", "gt"}, "ge", "neuron.") == std::string("ge") ? FireRule::Ge
+                                                                                     : FireRule::Gt;
+  std::string reset =
+      c.get_enum(n, "reset", {"subtract", "zero", "none", "subtract_deferred"}, "subtract", "neuron.");
+  if (reset == "subtract") p.reset = ResetMode::Subtract;
+  if (reset == "zero") p.reset = ResetMode::Zero;
+  if (reset == "none") p.reset = ResetMode::None;
+  if (reset == "subtract_deferred") {
+    if (spec.model != NeuronModel::Lif)
+      c.fail("neuron.reset", "\"subtract_deferred\" with model \"if\"",
+             "subtract_deferred only with model \"lif\" (semantics.md)");
+    p.reset = ResetMode::SubtractDeferred;
+  }
+  if (n.contains("v_reset") && p.reset != ResetMode::Zero)
+    c.fail("neuron.v_reset", "a value with reset \"" + reset + "\"", "v_reset only with reset \"zero\"");
+  p.v_reset = c.get_int_or(n, "v_reset", signed_min(p.v_bits), signed_max(p.v_bits), 0, "neuron.");
+  p.leak = parse_leak(c, n, p.v_bits);
+  if (spec.model == NeuronModel::If && p.leak.kind != LeakKind::None)
+    c.fail("neuron.leak", "a leak with model \"if\"", "no leak (use model \"lif\")");
+  if (spec.model == NeuronModel::Lif && !n.contains("leak"))
+    c.fail("neuron.leak", "nothing (missing)", "a leak for model \"lif\"");
+  return spec;
+}
+
+std::vector<int32_t> read_weight_file(const JsonCtx& c, const std::string& net_path,
+                                      const json& v, const Layer& l) {
+  if (!v.is_string()) c.fail("weights_file", describe(v), "a file name relative to the network file");
+  auto dir = std::filesystem::path(net_path).parent_path();
+  auto file = dir / v.get<std::string>();
+  const int bytes = l.weight_bits <= 8 ? 1 : 2;
+  const size_t count = static_cast<size_t>(l.n_out) * l.n_in;
+  std::ifstream in(file, std::ios::binary);
+  if (!in) c.fail("weights_file", "\"" + file.string() + "\" (cannot open)", "a readable file");
+  std::vector<char> raw(count * bytes);
+  in.read(raw.data(), static_cast<std::streamsize>(raw.size()));
+  if (static_cast<size_t>(in.gcount()) != raw.size() || in.peek() != EOF)
+    c.fail("weights_file", "a file of a different size",
+           std::to_string(raw.size()) + " bytes (" + std::to_string(count) + " little-endian int" +
+               std::to_string(8 * bytes) + ", [out][in])");
+  std::vector<int32_t> w(count);
+  for (size_t k = 0; k < count; ++k) {
+    int32_t x = bytes == 1 ? static_cast<int8_t>(raw[k])
+                           : static_cast<int16_t>(static_cast<uint16_t>(static_cast<uint8_t>(raw[2 * k])) |
+                                                  static_cast<uint16_t>(static_cast<uint8_t>(raw[2 * k + 1])) << 8);
+    w[k] = x;
+  }
+  return w;
+}
+
+void check_weight_range(const JsonCtx& c, const Layer& l) {
+  for (int o = 0; o < l.n_out; ++o)
+    for (int i = 0; i < l.n_in; ++i) {
+      int64_t x = l.w(o, i);
+      if (x < signed_min(l.weight_bits) || x > signed_max(l.weight_bits))
+        c.fail("weight[" + std::to_string(o) + "][" + std::to_string(i) + "]", std::to_string(x),
+               "a " + std::to_string(l.weight_bits) + "-bit signed integer (" +
+                   signed_range_text(l.weight_bits) + ")");
+    }
+}
+
+Layer parse_layer(const std::string& path, const json& lj, size_t index, int n_in_expected) {
+  JsonCtx c0(path, "layers[" + std::to_string(index) + "]");
+  c0.check_object(lj, "", {"name", "type", "in", "out", "weight_bits", "weights", "weights_file",
+                           "bias", "neuron", "hardware"});
+  Layer l;
+  l.name = c0.get_string(lj, "name");
+  if (l.name.empty()) c0.fail("name", "\"\"", "a non-empty name");
+  JsonCtx c(path, "layer '" + l.name + "'");
+  c.get_enum(lj, "type", {"dense"}, nullptr);
+  l.n_in = static_cast<int>(c.get_int(lj, "in", 1, kMaxNeurons));
+  l.n_out = static_cast<int>(c.get_int(lj, "out", 1, kMaxNeurons));
+  if (l.n_in != n_in_expected)
+    c.fail("in", std::to_string(l.n_in),
+           std::to_string(n_in_expected) + " (the size of the previous layer or the input)");
+  if (int64_t{l.n_in} * l.n_out > kMaxSynapses)
+    c.fail("in*out", std::to_string(int64_t{l.n_in} * l.n_out),
+           "at most " + std::to_string(kMaxSynapses) + " synapses per layer");
+  l.weight_bits = static_cast<int>(c.get_int(lj, "weight_bits", 2, 16));
+  l.neuron = parse_neuron(c, lj);
+
+  const bool inline_w = lj.contains("weights"), file_w = lj.contains("weights_file");
+  if (inline_w == file_w)
+    c.fail("weights", inline_w ? "both weights and weights_file" : "neither weights nor weights_file",
+           "exactly one of them");
+  if (inline_w) {
+    const json& w = lj.at("weights");
+    if (!w.is_array() || w.size() != static_cast<size_t>(l.n_out))
+      c.fail("weights", w.is_array() ? std::to_string(w.size()) + " rows" : describe(w),
+             std::to_string(l.n_out) + " rows (weights[out][in])");
+    l.weights.resize(static_cast<size_t>(l.n_out) * l.n_in);
+    for (int o = 0; o < l.n_out; ++o) {
+      const json& row = w[o];
+      std::string f = "weights[" + std::to_string(o) + "]";
+      if (!row.is_array() || row.size() != static_cast<size_t>(l.n_in))
+        c.fail(f, row.is_array() ? std::to_string(row.size()) + " entries" : describe(row),
+               std::to_string(l.n_in) + " entries");
+      for (int i = 0; i < l.n_in; ++i)
+        l.weights[static_cast<size_t>(o) * l.n_in + i] = static_cast<int32_t>(
+            c.as_int(row[i], "weight[" + std::to_string(o) + "][" + std::to_string(i) + "]",
+                     signed_min(l.weight_bits), signed_max(l.weight_bits),
+                     "a " + std::to_string(l.weight_bits) + "-bit signed integer (" +
+                         signed_range_text(l.weight_bits) + ")"));
+    }
+  } else {
+    l.weights = read_weight_file(c, path, lj.at("weights_file"), l);
+    check_weight_range(c, l);
+  }
+
+  if (lj.contains("bias")) {
+    const json& b = lj.at("bias");
+    const int vb = l.neuron.iflif.v_bits;
+    if (!b.is_array() || b.size() != static_cast<size_t>(l.n_out))
+      c.fail("bias", b.is_array() ? std::to_string(b.size()) + " entries" : describe(b),
+             std::to_string(l.n_out) + " entries");
+    for (int o = 0; o < l.n_out; ++o)
+      l.bias.push_back(c.as_int(b[o], "bias[" + std::to_string(o) + "]", signed_min(vb),
+                                signed_max(vb), "a v_bits signed integer (" + signed_range_text(vb) + ")"));
+  }
+  if (lj.contains("hardware")) {
+    const json& h = lj.at("hardware");
+    c.check_object(h, "hardware", {"parallel"});
+    if (h.contains("parallel")) {
+      const json& p = h.at("parallel");
+      if (p.is_string() && p.get<std::string>() == "auto")
+        l.parallel = 0;
+      else
+        l.parallel = static_cast<int>(
+            c.as_int(p, "hardware.parallel", 1, l.n_out, "\"auto\" or 1.." + std::to_string(l.n_out)));
+    }
+  }
+  return l;
+}
+
+}  // namespace
+
+int64_t Network::payload_max() const { return (int64_t{1} << (input_payload_bits - (input_payload_signed ? 1 : 0))) - 1; }
+int64_t Network::payload_min() const {
+  return input_payload_signed ? -(int64_t{1} << (input_payload_bits - 1)) : 0;
+}
+
+const char* to_string(NeuronModel m) { return m == NeuronModel::If ? "if" : "lif"; }
+const char* to_string(FireRule f) { return f == FireRule::Ge ? "ge" : "gt"; }
+const char* to_string(ResetMode r) {
+  switch (r) {
+    case ResetMode::Subtract: return "subtract";
+    case ResetMode::Zero: return "zero";
+    case ResetMode::None: return "none";
+    case ResetMode::SubtractDeferred: return "subtract_deferred";
+  }
+  return "?";
+}
+const char* to_string(LeakKind k) {
+  switch (k) {
+    case LeakKind::None: return "none";
+    case LeakKind::Shift: return "shift";
+    case LeakKind::Mult: return "mult";
+    case LeakKind::Sub: return "sub";
+  }
+  return "?";
+}
+const char* to_string(OutputDecoding d) {
+  switch (d) {
+    case OutputDecoding::SpikeCount: return "spike_count";
+    case OutputDecoding::FirstSpike: return "first_spike";
+    case OutputDecoding::Membrane: return "membrane";
+  }
+  return "?";
+}
+
+Network load_network(const std::string& path) {
+  json doc = read_json_file(path);
+  JsonCtx c(path, "");
+  c.check_object(doc, "", {"format", "version", "name", "timesteps", "input", "output", "layers",
+                           "description"});
+  if (c.get_string(doc, "format") != "spikeforge-network")
+    c.fail("format", describe(doc.at("format")), "\"spikeforge-network\"");
+  const json& ver = c.require(doc, "version");
+  if (!ver.is_number_integer() || ver.get<int64_t>() != kFormatVersion)
+    c.fail("version", describe(ver), std::to_string(kFormatVersion) + " (the versions this build reads)");
+  Network net;
+  net.name = c.get_string(doc, "name");
+  if (net.name.empty()) c.fail("name", "\"\"", "a non-empty name");
+  net.timesteps = static_cast<int>(c.get_int_or(doc, "timesteps", 1, kMaxTimesteps, 1));
+
+  const json& in = c.require(doc, "input");
+  c.check_object(in, "input", {"size", "payload_bits", "payload_signed"});
+  net.input_size = static_cast<int>(c.get_int(in, "size", 1, kMaxNeurons, "input."));
+  net.input_payload_signed = c.get_bool_or(in, "payload_signed", false, "input.");
+  net.input_payload_bits = static_cast<int>(
+      c.get_int_or(in, "payload_bits", net.input_payload_signed ? 2 : 1, 16, 1, "input."));
+
+  if (doc.contains("output")) {
+    const json& out = doc.at("output");
+    c.check_object(out, "output", {"decoding"});
+    std::string d = c.get_enum(out, "decoding", {"spike_count", "first_spike", "membrane"},
+                               "spike_count", "output.");
+    net.decoding = d == "spike_count" ? OutputDecoding::SpikeCount
+                   : d == "first_spike" ? OutputDecoding::FirstSpike
+                                        : OutputDecoding::Membrane;
+    if (net.decoding == OutputDecoding::Membrane)
+      c.fail("output.decoding", "\"membrane\"",
+             "\"spike_count\" or \"first_spike\" (membrane readout needs a non-spiking layer, "
+             "not supported by the if/lif models yet)");
+  }
+
+  const json& layers = c.require(doc, "layers");
+  if (!layers.is_array() || layers.empty())
+    c.fail("layers", describe(layers), "a non-empty array of layers");
+  int n_in = net.input_size;
+  for (size_t k = 0; k < layers.size(); ++k) {
+    net.layers.push_back(parse_layer(path, layers[k], k, n_in));
+    n_in = net.layers.back().n_out;
+    for (size_t j = 0; j + 1 < net.layers.size(); ++j)
+      if (net.layers[j].name == net.layers.back().name)
+        JsonCtx(path, "layer '" + net.layers.back().name + "'")
+            .fail("name", "a duplicate of layers[" + std::to_string(j) + "]", "a unique name");
+  }
+  return net;
+}
+
+void save_network(const Network& net, const std::string& path) {
+  json doc;
+  doc["format"] = "spikeforge-network";
+  doc["version"] = kFormatVersion;
+  doc["name"] = net.name;
+  doc["timesteps"] = net.timesteps;
+  doc["input"] = {{"size", net.input_size},
+                  {"payload_bits", net.input_payload_bits},
+                  {"payload_signed", net.input_payload_signed}};
+  doc["output"] = {{"decoding", to_string(net.decoding)}};
+  json layers = json::array();
+  for (const Layer& l : net.layers) {
+    json lj;
+    lj["name"] = l.name;
+    lj["type"] = "dense";
+    lj["in"] = l.n_in;
+    lj["out"] = l.n_out;
+    lj["weight_bits"] = l.weight_bits;
+    json w = json::array();
+    for (int o = 0; o < l.n_out; ++o) {
+      json row = json::array();
+      for (int i = 0; i < l.n_in; ++i) row.push_back(l.w(o, i));
+      w.push_back(std::move(row));
+    }
+    lj["weights"] = std::move(w);
+    if (l.has_bias()) lj["bias"] = l.bias;
+    const IfLifParams& p = l.neuron.iflif;
+    json n = {{"model", to_string(l.neuron.model)},
+              {"threshold", p.threshold},
+              {"v_bits", p.v_bits},
+              {"fire", to_string(p.fire)},
+              {"reset", to_string(p.reset)}};
+    if (p.reset == ResetMode::Zero) n["v_reset"] = p.v_reset;
+    switch (p.leak.kind) {
+      case LeakKind::None: break;
+      case LeakKind::Shift: n["leak"] = {{"kind", "shift"}, {"shift", p.leak.shift}}; break;
+      case LeakKind::Mult: n["leak"] = {{"kind", "mult"}, {"beta", p.leak.beta}, {"frac", p.leak.frac}}; break;
+      case LeakKind::Sub: n["leak"] = {{"kind", "sub"}, {"lambda", p.leak.lambda}}; break;
+    }
+    lj["neuron"] = std::move(n);
+    if (l.parallel > 0) lj["hardware"] = {{"parallel", l.parallel}};
+    layers.push_back(std::move(lj));
+  }
+  doc["layers"] = std::move(layers);
+  std::ofstream out(path);
+  if (!out) throw InputError(path + ": cannot write file");
+  out << doc.dump() << "\n";
+}
+
+}  // namespace sf

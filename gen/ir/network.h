@@ -1,0 +1,104 @@
+// SpikeForge IR: the in-memory form of a `spikeforge-network` v1 file.
+//
+// This header holds data only. Passes (gen/passes) read it and derive hardware
+// facts; the golden model (reference/) reads it and computes semantics. Neither
+// puts arithmetic here, so a bug in one cannot hide in the other.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace sf {
+
+// Neuron models of spec/semantics.md. Each model is a plug-in point: the golden
+// model, the generator and the RTL each have one implementation per model.
+enum class NeuronModel { If, Lif };
+
+enum class FireRule { Ge, Gt };  // s = v >= θ  |  s = v > θ
+
+enum class ResetMode {
+  Subtract,          // v -= θ on a spike
+  Zero,              // v = v_reset on a spike
+  None,              // v unchanged
+  SubtractDeferred,  // θ subtracted after the next step's leak (lif only)
+};
+
+enum class LeakKind {
+  None,   // `if`
+  Shift,  // L(v) = v - trunc0(v / 2^shift)
+  Mult,   // L(v) = trunc0(v * beta / 2^frac), 0 <= beta <= 2^frac
+  Sub,    // L(v) = sign(v) * max(|v| - lambda, 0)
+};
+
+struct Leak {
+  LeakKind kind = LeakKind::None;
+  int shift = 0;       // Shift
+  int64_t beta = 0;    // Mult: numerator
+  int frac = 0;        // Mult: fractional bits
+  int64_t lambda = 0;  // Sub
+};
+
+// Parameters of the `if` and `lif` models (semantics.md). `if` has leak None.
+struct IfLifParams {
+  int64_t threshold = 1;  // θ > 0, fits v_bits signed
+  int v_bits = 16;        // state width, 2..32, signed, saturating
+  FireRule fire = FireRule::Ge;
+  ResetMode reset = ResetMode::Subtract;
+  int64_t v_reset = 0;  // for ResetMode::Zero, fits v_bits
+  Leak leak;
+};
+
+struct NeuronSpec {
+  NeuronModel model = NeuronModel::If;
+  IfLifParams iflif;  // valid for If and Lif
+};
+
+enum class LayerType { Dense };
+
+struct Layer {
+  std::string name;
+  LayerType type = LayerType::Dense;
+  int n_in = 0;
+  int n_out = 0;
+  int weight_bits = 8;           // signed two's complement
+  std::vector<int32_t> weights;  // row-major [n_out][n_in]
+  std::vector<int64_t> bias;     // empty (no bias) or n_out entries, fit v_bits
+  NeuronSpec neuron;
+  int parallel = 0;  // hardware lanes P; 0 = choose automatically
+
+  int32_t w(int out, int in) const { return weights[static_cast<size_t>(out) * n_in + in]; }
+  bool has_bias() const { return !bias.empty(); }
+};
+
+enum class OutputDecoding { SpikeCount, FirstSpike, Membrane };
+
+struct Network {
+  std::string name;
+  int timesteps = 1;  // default length of a run when a raster does not say
+  int input_size = 0;
+  int input_payload_bits = 1;  // width of an input event payload
+  bool input_payload_signed = false;
+  OutputDecoding decoding = OutputDecoding::SpikeCount;
+  std::vector<Layer> layers;
+
+  int output_size() const { return layers.empty() ? 0 : layers.back().n_out; }
+  // Largest / smallest payload an input event may carry.
+  int64_t payload_max() const;
+  int64_t payload_min() const;
+};
+
+// Names used in files and messages.
+const char* to_string(NeuronModel m);
+const char* to_string(FireRule f);
+const char* to_string(ResetMode r);
+const char* to_string(LeakKind k);
+const char* to_string(OutputDecoding d);
+
+// Loads and validates a network file. Throws sf::InputError naming the file,
+// layer and field on anything malformed, out of range or unknown.
+Network load_network(const std::string& path);
+// Serializes a network (inline weights) in the v1 format.
+void save_network(const Network& net, const std::string& path);
+
+}  // namespace sf

@@ -1,0 +1,218 @@
+#include "passes/plan.h"
+
+#include <algorithm>
+
+#include "ir/error.h"
+
+namespace sf::gen {
+
+namespace {
+
+// RTL limits (rtl_templates/sf_dense_engine.v and sf_neuron_iflif.v).
+constexpr int kMaxAccBits = 48;
+constexpr int kMaxLanes = 64;
+// Memories at or below this many bits go to flip-flops: an EBR would be mostly empty.
+constexpr int64_t kLogicMemBits = 256;
+
+int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+// iCE40 EBR: 4 kbit, as 256x16, 512x8, 1024x4 or 2048x2.
+int ebr_blocks(int width, int depth) {
+  static const int kConfigs[][2] = {{16, 256}, {8, 512}, {4, 1024}, {2, 2048}};
+  int64_t best = INT64_MAX;
+  for (const auto& c : kConfigs)
+    best = std::min(best, ceil_div(width, c[0]) * ceil_div(depth, c[1]));
+  return static_cast<int>(best);
+}
+
+MemPlan make_mem(const std::string& name, int width, int depth) {
+  MemPlan m;
+  m.name = name;
+  m.width = width;
+  m.depth = depth;
+  m.style = m.bits() <= kLogicMemBits ? MemStyle::Logic : MemStyle::Block;
+  m.ebr = m.style == MemStyle::Block ? ebr_blocks(width, depth) : 0;
+  return m;
+}
+
+// Proves the range of the input sum I[n] over every subset of one step's
+// events: each input contributes at most once per step (duplicates are rejected
+// when a raster is loaded), with a payload anywhere in [pmin, pmax].
+void derive_acc_range(const Layer& l, int64_t pmin, int64_t pmax, LayerPlan& lp) {
+  int64_t lo_all = 0, hi_all = 0;
+  for (int o = 0; o < l.n_out; ++o) {
+    int64_t lo = 0, hi = 0;
+    for (int i = 0; i < l.n_in; ++i) {
+      int64_t w = l.w(o, i);
+      int64_t a = w * pmin, b = w * pmax;
+      lo += std::min<int64_t>({0, a, b});
+      hi += std::max<int64_t>({0, a, b});
+    }
+    lo_all = std::min(lo_all, lo);
+    hi_all = std::max(hi_all, hi);
+  }
+  lp.acc_min = lo_all;
+  lp.acc_max = hi_all;
+  // A single weighted payload is a subset sum, so it fits too; the binary
+  // path sign-extends a raw weight, hence at least w_bits.
+  lp.acc_bits = std::max(bits_for_range(lo_all, hi_all), lp.w_bits);
+}
+
+int lane_luts(const LayerPlan& lp, const Layer& l) {
+  // Modelled cost of one lane: the accumulate adder, the payload multiplier,
+  // the neuron update (leak, sum, saturate, compare, reset) and the state muxes.
+  int mult = (lp.pay_bits == 1 && !lp.pay_signed) ? lp.w_bits : lp.w_bits * (lp.pay_bits + 1);
+  int leak = l.neuron.iflif.leak.kind == LeakKind::Mult ? lp.v_bits * 4 : lp.v_bits;
+  return lp.acc_bits + mult + 4 * (std::max(lp.v_bits, lp.acc_bits) + 2) + leak;
+}
+
+void plan_memories(const Layer& l, LayerPlan& lp) {
+  lp.mems.clear();
+  lp.mems.push_back(make_mem(l.name + ".weights", lp.P * lp.w_bits, l.n_in * lp.C));
+  lp.mems.push_back(make_mem(l.name + ".acc", lp.P * lp.acc_bits, lp.C));
+  lp.mems.push_back(make_mem(l.name + ".v", lp.P * lp.v_bits, lp.C));
+  if (lp.has_bias) lp.mems.push_back(make_mem(l.name + ".bias", lp.P * lp.bias_bits, lp.C));
+  if (l.neuron.iflif.reset == ResetMode::SubtractDeferred)
+    lp.mems.push_back(make_mem(l.name + ".pend", lp.P, lp.C));
+  int luts = 150 + lp.P * lane_luts(lp, l);
+  for (const MemPlan& m : lp.mems)
+    if (m.style == MemStyle::Logic) luts += m.width * std::max(1, m.depth / 4);
+  lp.est_luts = luts;
+}
+
+void set_parallel(const Layer& l, LayerPlan& lp, int P) {
+  lp.P = P;
+  lp.C = static_cast<int>(ceil_div(l.n_out, P));
+  plan_memories(l, lp);
+}
+
+}  // namespace
+
+const char* to_string(MemStyle s) {
+  switch (s) {
+    case MemStyle::Block: return "block";
+    case MemStyle::Logic: return "logic";
+    case MemStyle::Huge: return "huge";
+  }
+  return "block";
+}
+
+int clog2(int64_t n) {
+  int k = 0;
+  while ((int64_t{1} << k) < n) ++k;
+  return k;
+}
+
+int bits_for_range(int64_t lo, int64_t hi) {
+  int b = 1;
+  while (b < 63 && (lo < -(int64_t{1} << (b - 1)) || hi > (int64_t{1} << (b - 1)) - 1)) ++b;
+  return b;
+}
+
+Plan plan_network(const Network& net, const PlanOptions& opt, const std::string& net_file) {
+  Plan plan;
+  plan.in_idx_w = std::max(1, clog2(net.input_size));
+  plan.in_pay_bits = net.input_payload_bits;
+  plan.in_pay_signed = net.input_payload_signed;
+  int64_t pmin = net.payload_min(), pmax = net.payload_max();
+  for (size_t k = 0; k < net.layers.size(); ++k) {
+    const Layer& l = net.layers[k];
+    const IfLifParams& p = l.neuron.iflif;
+    LayerPlan lp;
+    lp.name = l.name;
+    lp.n_in = l.n_in;
+    lp.n_out = l.n_out;
+    lp.in_idx_w = std::max(1, clog2(l.n_in));
+    lp.out_idx_w = std::max(1, clog2(l.n_out));
+    lp.pay_bits = k == 0 ? net.input_payload_bits : 1;
+    lp.pay_signed = k == 0 ? net.input_payload_signed : false;
+    lp.w_bits = l.weight_bits;
+    lp.v_bits = p.v_bits;
+    lp.has_bias = l.has_bias();
+    if (lp.has_bias) {
+      int64_t lo = *std::min_element(l.bias.begin(), l.bias.end());
+      int64_t hi = *std::max_element(l.bias.begin(), l.bias.end());
+      lp.bias_bits = std::max(2, bits_for_range(lo, hi));
+    }
+    derive_acc_range(l, k == 0 ? pmin : 0, k == 0 ? pmax : 1, lp);
+    if (lp.acc_bits > kMaxAccBits)
+      throw InputError(net_file + ": layer '" + l.name + "': input sum: needs " +
+                       std::to_string(lp.acc_bits) + " bits (range " + std::to_string(lp.acc_min) +
+                       ".." + std::to_string(lp.acc_max) + "), expected at most " +
+                       std::to_string(kMaxAccBits) + " (reduce weights, fan-in or payload bits)");
+    int P = opt.parallel > 0 ? opt.parallel : l.parallel;
+    if (P > l.n_out)
+      throw InputError(net_file + ": layer '" + l.name + "': parallel: found " + std::to_string(P) +
+                       ", expected 1.." + std::to_string(l.n_out) + " (at most one lane per neuron)");
+    if (P > kMaxLanes)
+      throw InputError(net_file + ": layer '" + l.name + "': parallel: found " + std::to_string(P) +
+                       ", expected at most " + std::to_string(kMaxLanes) + " lanes");
+    set_parallel(l, lp, P > 0 ? P : 1);
+    if (k + 1 < net.layers.size()) {
+      lp.has_fifo = true;
+      // Room for two timesteps of events (plus markers) when that is cheap,
+      // so a layer can fire while its consumer still integrates.
+      int64_t one = int64_t{l.n_out} + 1;
+      lp.fifo_depth = static_cast<int>(int64_t{1} << clog2(std::max<int64_t>(2 * one, 4)));
+      if (lp.fifo_depth > 512) lp.fifo_depth = static_cast<int>(int64_t{1} << clog2(one));
+      lp.fifo_addr_w = clog2(lp.fifo_depth);
+      lp.fifo_mem = make_mem(l.name + ".fifo", 1 + lp.out_idx_w, lp.fifo_depth);
+    }
+    plan.layers.push_back(lp);
+  }
+  plan.out_idx_w = plan.layers.back().out_idx_w;
+
+  // Automatic parallelism: give lanes to the layer with the most cycles per
+  // worst-case timestep (n_in events x C chunks) while the modelled LUTs fit.
+  std::vector<bool> automatic(net.layers.size());
+  for (size_t k = 0; k < net.layers.size(); ++k)
+    automatic[k] = opt.parallel <= 0 && net.layers[k].parallel <= 0;
+  const int budget = opt.have_capacity ? static_cast<int>(opt.capacity.luts * opt.lut_budget) : 2500;
+  auto total_luts = [&] {
+    int s = 0;
+    for (const LayerPlan& lp : plan.layers) s += lp.est_luts;
+    return s;
+  };
+  for (;;) {
+    int best = -1;
+    int64_t best_work = 0;
+    for (size_t k = 0; k < plan.layers.size(); ++k) {
+      const LayerPlan& lp = plan.layers[k];
+      if (!automatic[k] || lp.C == 1 || lp.P >= kMaxLanes) continue;
+      int64_t work = int64_t{lp.n_in} * lp.C;
+      if (work > best_work) best_work = work, best = static_cast<int>(k);
+    }
+    if (best < 0) break;
+    LayerPlan& lp = plan.layers[best];
+    LayerPlan saved = lp;
+    // next P that actually lowers the chunk count
+    int P = lp.P + 1;
+    while (P < lp.n_out && ceil_div(lp.n_out, P) == lp.C) ++P;
+    set_parallel(net.layers[best], lp, std::min(P, lp.n_out));
+    if (total_luts() > budget) {
+      lp = saved;
+      automatic[best] = false;
+    }
+  }
+
+  plan.total_ebr = 0;
+  plan.est_luts = 0;
+  for (const LayerPlan& lp : plan.layers) {
+    for (const MemPlan& m : lp.mems) plan.total_ebr += m.ebr;
+    if (lp.has_fifo) plan.total_ebr += lp.fifo_mem.ebr;
+    plan.est_luts += lp.est_luts;
+  }
+  if (opt.have_capacity && plan.total_ebr > opt.capacity.ebr) {
+    std::string detail;
+    for (const LayerPlan& lp : plan.layers)
+      for (const MemPlan& m : lp.mems)
+        detail += "\n  " + m.name + ": " + std::to_string(m.width) + " x " + std::to_string(m.depth) +
+                  " bits, " + std::to_string(m.ebr) + " EBR";
+    throw CheckFailure(net_file + ": memories need " + std::to_string(plan.total_ebr) +
+                       " EBR blocks, the board has " + std::to_string(opt.capacity.ebr) +
+                       " (lower P, weight bits or layer sizes):" + detail);
+  }
+  return plan;
+}
+
+}  // namespace sf::gen

@@ -1,0 +1,79 @@
+// Hardware planning passes: IR in, a hardware plan out. Passes never write files.
+//
+//  widths   : accumulator and index widths, proved from the weights, the fan-in
+//             and the payload range so that no step sum can overflow;
+//  parallel : lanes P per layer, given or chosen to fit a LUT budget;
+//  memory   : where every memory goes (EBR, flip-flops) and what it costs;
+//  fifos    : depth of the AER FIFO after each layer.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ir/network.h"
+
+namespace sf::gen {
+
+enum class MemStyle { Block, Logic, Huge };
+const char* to_string(MemStyle s);  // "block" | "logic" | "huge" (the RTL's STYLE values)
+
+struct MemPlan {
+  std::string name;  // "fc1.weights"
+  int width = 0;     // bits per word
+  int depth = 0;     // words
+  MemStyle style = MemStyle::Block;
+  int ebr = 0;       // iCE40 4 kbit blocks when style is Block
+  int64_t bits() const { return int64_t{width} * depth; }
+};
+
+struct LayerPlan {
+  std::string name;
+  int n_in = 0, n_out = 0;
+  int P = 1;                  // lanes
+  int C = 1;                  // chunks = ceil(n_out / P)
+  int in_idx_w = 1, out_idx_w = 1;
+  int pay_bits = 1;           // input payload width of this layer
+  bool pay_signed = false;
+  int w_bits = 0, v_bits = 0, bias_bits = 2;
+  bool has_bias = false;
+  int64_t acc_min = 0, acc_max = 0;  // proved range of any step's input sum
+  int acc_bits = 0;
+  std::vector<MemPlan> mems;   // weights, acc, v, (bias), (pend)
+  // AER FIFO after this layer (absent after the last layer)
+  bool has_fifo = false;
+  int fifo_depth = 0, fifo_addr_w = 0;
+  MemPlan fifo_mem;
+  int est_luts = 0;            // modelled, not measured
+};
+
+struct Capacity {
+  int luts = 0, ebr = 0, spram = 0, dsp = 0;
+};
+
+struct PlanOptions {
+  int parallel = 0;           // 0: per layer (the layer's own setting, else auto); > 0: every layer
+  bool have_capacity = false; // a board was given: fit its resources
+  Capacity capacity;
+  double lut_budget = 0.6;    // share of the LUTs `auto` may spend on lanes
+};
+
+struct Plan {
+  std::vector<LayerPlan> layers;
+  int in_idx_w = 1;
+  int in_pay_bits = 1;
+  bool in_pay_signed = false;
+  int out_idx_w = 1;
+  int total_ebr = 0;
+  int est_luts = 0;
+};
+
+int clog2(int64_t n);  // smallest k with 2^k >= n (0 for n <= 1)
+int bits_for_range(int64_t lo, int64_t hi);  // signed width holding [lo, hi]
+
+// Runs every planning pass. Throws sf::InputError when the network cannot be
+// built (widths beyond what the RTL supports, a P that does not exist) and
+// sf::CheckFailure when it cannot fit the given capacity.
+Plan plan_network(const Network& net, const PlanOptions& opt, const std::string& net_file);
+
+}  // namespace sf::gen

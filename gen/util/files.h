@@ -1,0 +1,38 @@
+// File output that never leaves half-written results behind.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace sf {
+
+// Writes `text` to `path` through a temporary file in the same directory and a
+// rename, so readers see either the old file or the complete new one.
+void write_file_atomic(const std::string& path, const std::string& text);
+
+// An output directory under construction: files go to a temporary sibling
+// directory which replaces `final_dir` on commit(); on destruction without
+// commit() the temporary directory is removed. Existing files in final_dir that
+// the run does not write are kept.
+class StagedDir {
+ public:
+  explicit StagedDir(std::string final_dir);
+  ~StagedDir();
+  StagedDir(const StagedDir&) = delete;
+  StagedDir& operator=(const StagedDir&) = delete;
+
+  const std::string& path() const { return tmp_; }
+  std::string file(const std::string& name) const { return tmp_ + "/" + name; }
+  // Moves every staged file into final_dir (created if needed).
+  void commit();
+
+ private:
+  std::string final_;
+  std::string tmp_;
+  bool committed_ = false;
+};
+
+std::string read_text_file(const std::string& path);
+std::string absolute_path(const std::string& path);
+
+}  // namespace sf

@@ -1,0 +1,455 @@
+// Language: Verilog 2001
+
+`resetall
+`timescale 1ns / 1ps
+`default_nettype none
+
+/*
+ * Event-driven dense layer engine with P neuron lanes (`if` / `lif` models).
+ *
+ * Memories (C = ceil(N_OUT / P) chunks of P neurons):
+ *   weights  N_IN * C words of P * W_BITS bits, word i*C + c = W[c*P + j][i], lane j at bits j*W_BITS
+ *   acc      C words of P * ACC_BITS bits: the input sum I of the current step
+ *   v        C words of P * V_BITS bits: the membrane state
+ *   bias     C words of P * BIAS_BITS bits (HAS_BIAS)
+ *   pend     C words of P bits: spiked last step (RESET_MODE 3 only)
+ *
+ * Timing (the generator's cycle model mirrors this; co-simulation checks it):
+ *   - after reset the engine clears its state, one chunk per cycle (C cycles);
+ *   - an input event accepted in cycle a issues its chunks in cycles a+1..a+C
+ *     and the next word is accepted in cycle a+C (no bubble between events);
+ *   - the end-of-timestep marker accepted in cycle m starts the fire phase in
+ *     the first cycle y >= m+1 where fire_ok is high (the downstream FIFO can
+ *     take a whole timestep); chunk c is written back in one cycle and each of
+ *     its k_c spikes takes one more cycle to emit, so the output marker leaves
+ *     in cycle y + 1 + C + S (S spikes), and the next input is accepted from
+ *     the cycle after.
+ */
+module sf_dense_engine #
+(
+    // Inputs (fan-in)
+    parameter integer N_IN = 4,
+    // Neurons
+    parameter integer N_OUT = 4,
+    // Neuron lanes; chunks per event = ceil(N_OUT / P)
+    parameter integer P = 1,
+    // Input event index width, >= clog2(N_IN)
+    parameter integer IN_IDX_W = 2,
+    // Output event index width, >= clog2(N_OUT)
+    parameter integer OUT_IDX_W = 2,
+    // Input payload width (1 with PAY_SIGNED 0: binary spikes, no multiplier)
+    parameter integer PAY_BITS = 1,
+    // Input payload is two's complement
+    parameter integer PAY_SIGNED = 0,
+    // Weight width (signed)
+    parameter integer W_BITS = 4,
+    // Input sum width (signed); the generator proves no step sum overflows it
+    parameter integer ACC_BITS = 8,
+    // Membrane state width (signed, saturating)
+    parameter integer V_BITS = 8,
+    // Bias width (signed)
+    parameter integer BIAS_BITS = 2,
+    // Layer has a bias memory
+    parameter integer HAS_BIAS = 0,
+    // Neuron parameters, see sf_neuron_iflif
+    parameter integer THRESHOLD = 1,
+    parameter integer FIRE_GT = 0,
+    parameter integer RESET_MODE = 0,
+    parameter integer V_RESET = 0,
+    parameter integer LEAK_MODE = 0,
+    parameter integer LEAK_SHIFT = 0,
+    parameter integer LEAK_BETA = 0,
+    parameter integer LEAK_FRAC = 0,
+    parameter integer LEAK_SUB = 0,
+    // Hex files for the weight and bias memories
+    parameter WEIGHT_FILE = "",
+    parameter BIAS_FILE = "",
+    // RAM placement of weights and of the state memories (see sf_ram_1r1w)
+    parameter WEIGHT_STYLE = "block",
+    parameter STATE_STYLE = "block"
+)
+(
+    input  wire                       clk,
+    input  wire                       rst,
+
+    /* input events */
+    input  wire                       s_valid,
+    output wire                       s_ready,
+    input  wire                       s_eot,
+    input  wire [IN_IDX_W-1:0]        s_index,
+    input  wire [PAY_BITS-1:0]        s_payload,
+
+    /* downstream can take a whole timestep */
+    input  wire                       fire_ok,
+
+    /* output events */
+    output wire                       m_valid,
+    input  wire                       m_ready,
+    output wire                       m_eot,
+    output wire [OUT_IDX_W-1:0]       m_index,
+
+    /* debug: every write of the v memory (state after fire/reset) */
+    output wire                       dbg_st_we,
+    output wire [CHUNK_W-1:0]         dbg_st_addr,
+    output wire [P*V_BITS-1:0]        dbg_st_data
+);
+
+localparam integer C = (N_OUT + P - 1) / P;
+localparam integer CHUNK_W = (C > 1) ? $clog2(C) : 1;
+localparam integer WDEPTH = N_IN * C;
+localparam integer WADDR_W = (WDEPTH > 1) ? $clog2(WDEPTH) : 1;
+// Payload as a signed multiplier operand (one extra bit when unsigned).
+localparam integer PAY_OP_BITS = (PAY_SIGNED != 0) ? PAY_BITS : PAY_BITS + 1;
+localparam integer BINARY = (PAY_BITS == 1 && PAY_SIGNED == 0) ? 1 : 0;
+localparam integer LANE_SEL_W = (P > 1) ? $clog2(P) : 1;
+
+initial begin
+    if (N_IN < 1 || N_OUT < 1 || P < 1 || P > N_OUT) begin
+        $error("Error: need N_IN >= 1, 1 <= P <= N_OUT (instance %m)");
+        $finish;
+    end
+    if ((1 << IN_IDX_W) < N_IN || (1 << OUT_IDX_W) < N_OUT) begin
+        $error("Error: index widths too small for N_IN / N_OUT (instance %m)");
+        $finish;
+    end
+    if (W_BITS < 2 || ACC_BITS < W_BITS || V_BITS < 2 || PAY_BITS < 1) begin
+        $error("Error: need W_BITS >= 2, ACC_BITS >= W_BITS, V_BITS >= 2, PAY_BITS >= 1 (instance %m)");
+        $finish;
+    end
+end
+
+localparam [2:0] S_CLEAR = 3'd0,
+                 S_INTEG = 3'd1,
+                 S_FWAIT = 3'd2,
+                 S_FWB   = 3'd3,
+                 S_FEMIT = 3'd4,
+                 S_FEOT  = 3'd5;
+
+reg [2:0] state_reg = S_CLEAR, state_next;
+
+/* integrate: current event */
+reg                int_valid_reg = 1'b0, int_valid_next;
+reg [WADDR_W-1:0]  int_waddr_reg = {WADDR_W{1'b0}}, int_waddr_next;
+reg [CHUNK_W-1:0]  int_chunk_reg = {CHUNK_W{1'b0}}, int_chunk_next;
+reg [PAY_BITS-1:0] int_pay_reg = {PAY_BITS{1'b0}}, int_pay_next;
+/* integrate: data stage (one cycle after issue) */
+reg                s2_valid_reg = 1'b0;
+reg [CHUNK_W-1:0]  s2_chunk_reg = {CHUNK_W{1'b0}};
+reg [PAY_BITS-1:0] s2_pay_reg = {PAY_BITS{1'b0}};
+
+/* fire */
+reg [CHUNK_W-1:0]  fchunk_reg = {CHUNK_W{1'b0}}, fchunk_next;   // chunk whose data arrives next
+reg [CHUNK_W-1:0]  echunk_reg = {CHUNK_W{1'b0}}, echunk_next;   // chunk being emitted
+reg [P-1:0]        mask_reg = {P{1'b0}}, mask_next;
+reg                elast_reg = 1'b0, elast_next;                // emitted chunk is the last
+
+/* acc read-after-write forwarding: last cycle's write */
+reg                fwd_valid_reg = 1'b0;
+reg [CHUNK_W-1:0]  fwd_addr_reg = {CHUNK_W{1'b0}};
+reg [P*ACC_BITS-1:0] fwd_data_reg = {P*ACC_BITS{1'b0}};
+reg [CHUNK_W-1:0]  acc_raddr_q = {CHUNK_W{1'b0}};
+
+/* clear sweep */
+reg [CHUNK_W-1:0]  clr_chunk_reg = {CHUNK_W{1'b0}}, clr_chunk_next;
+
+/* memory ports */
+reg                w_re;
+reg [WADDR_W-1:0]  w_raddr;
+wire [P*W_BITS-1:0] w_rdata;
+reg                st_re;
+reg [CHUNK_W-1:0]  st_raddr;
+reg                acc_we;
+reg [CHUNK_W-1:0]  acc_waddr;
+reg [P*ACC_BITS-1:0] acc_wdata;
+wire [P*ACC_BITS-1:0] acc_rdata_mem;
+wire [P*ACC_BITS-1:0] acc_rdata = (fwd_valid_reg && fwd_addr_reg == acc_raddr_q) ? fwd_data_reg : acc_rdata_mem;
+reg                v_we;
+reg [CHUNK_W-1:0]  v_waddr;
+reg [P*V_BITS-1:0] v_wdata;
+wire [P*V_BITS-1:0] v_rdata;
+wire [P*BIAS_BITS-1:0] bias_rdata;
+wire [P-1:0]       pend_rdata;
+reg [P-1:0]        pend_wdata;
+
+// First weight word of the accepted event's row (upper bits are zero for any valid index).
+/* verilator lint_off UNUSEDSIGNAL */
+wire [31:0] row_base = {{(32-IN_IDX_W){1'b0}}, s_index} * C;
+/* verilator lint_on UNUSEDSIGNAL */
+
+wire last_int_chunk = (int_chunk_reg == C[CHUNK_W-1:0] - 1'b1);
+wire last_fchunk    = (fchunk_reg == C[CHUNK_W-1:0] - 1'b1);
+
+assign s_ready = (state_reg == S_INTEG) && (!int_valid_reg || last_int_chunk);
+
+/* lanes: integrate adders and neuron updates */
+wire [P*ACC_BITS-1:0] acc_sum;
+wire [P*V_BITS-1:0]   lane_v;
+wire [P-1:0]          lane_spike;
+wire [P-1:0]          lane_pend;
+
+genvar j;
+generate
+for (j = 0; j < P; j = j + 1) begin : g_lane
+    wire signed [W_BITS-1:0]   w_j   = w_rdata[j*W_BITS +: W_BITS];
+    wire signed [ACC_BITS-1:0] acc_j = acc_rdata[j*ACC_BITS +: ACC_BITS];
+    wire signed [ACC_BITS-1:0] add_j;
+    if (BINARY != 0) begin : g_bin
+        assign add_j = s2_pay_reg[0] ? {{(ACC_BITS-W_BITS){w_j[W_BITS-1]}}, w_j} : {ACC_BITS{1'b0}};
+    end else begin : g_mul
+        wire signed [PAY_OP_BITS-1:0] p_op = (PAY_SIGNED != 0) ? $signed(s2_pay_reg)
+                                                        : $signed({1'b0, s2_pay_reg});
+        wire signed [W_BITS+PAY_OP_BITS-1:0] prod = w_j * p_op;
+        // Every single product is a subset sum, which the generator proved fits ACC_BITS.
+        if (ACC_BITS >= W_BITS + PAY_OP_BITS) begin : g_ext
+            assign add_j = {{(ACC_BITS-W_BITS-PAY_OP_BITS){prod[W_BITS+PAY_OP_BITS-1]}}, prod};
+        end else begin : g_trunc
+            assign add_j = prod[ACC_BITS-1:0];
+        end
+    end
+    assign acc_sum[j*ACC_BITS +: ACC_BITS] = acc_j + add_j;
+
+    sf_neuron_iflif #(
+        .V_BITS(V_BITS),
+        .ACC_BITS(ACC_BITS),
+        .BIAS_BITS(BIAS_BITS),
+        .THRESHOLD(THRESHOLD),
+        .FIRE_GT(FIRE_GT),
+        .RESET_MODE(RESET_MODE),
+        .V_RESET(V_RESET),
+        .LEAK_MODE(LEAK_MODE),
+        .LEAK_SHIFT(LEAK_SHIFT),
+        .LEAK_BETA(LEAK_BETA),
+        .LEAK_FRAC(LEAK_FRAC),
+        .LEAK_SUB(LEAK_SUB)
+    ) neuron_inst (
+        .v_i(v_rdata[j*V_BITS +: V_BITS]),
+        .acc_i(acc_j),
+        .bias_i(bias_rdata[j*BIAS_BITS +: BIAS_BITS]),
+        .pend_i(pend_rdata[j]),
+        .v_o(lane_v[j*V_BITS +: V_BITS]),
+        .spike_o(lane_spike[j]),
+        .pend_o(lane_pend[j])
+    );
+end
+endgenerate
+
+// Lanes past N_OUT in the last chunk never spike.
+wire [P-1:0] lane_live;
+generate
+for (j = 0; j < P; j = j + 1) begin : g_live
+    assign lane_live[j] = ({{(32-CHUNK_W){1'b0}}, fchunk_reg} * P + j) < N_OUT;
+end
+endgenerate
+wire [P-1:0] fire_mask = lane_spike & lane_live;
+
+/* emitter: lowest set bit of mask_reg */
+reg [LANE_SEL_W-1:0] emit_lane;
+integer k;
+always @* begin
+    emit_lane = {LANE_SEL_W{1'b0}};
+    for (k = P - 1; k >= 0; k = k - 1)
+        if (mask_reg[k]) emit_lane = k[LANE_SEL_W-1:0];
+end
+wire [P-1:0] emit_onehot = mask_reg & (~mask_reg + 1'b1);
+
+assign m_valid = (state_reg == S_FEMIT) || (state_reg == S_FEOT);
+assign m_eot   = (state_reg == S_FEOT);
+/* verilator lint_off UNUSEDSIGNAL */
+wire [31:0] emit_neuron = {{(32-CHUNK_W){1'b0}}, echunk_reg} * P + {{(32-LANE_SEL_W){1'b0}}, emit_lane};
+/* verilator lint_on UNUSEDSIGNAL */
+assign m_index = (state_reg == S_FEMIT) ? emit_neuron[OUT_IDX_W-1:0] : {OUT_IDX_W{1'b0}};
+
+assign dbg_st_we   = v_we && (state_reg != S_CLEAR);
+assign dbg_st_addr = v_waddr;
+assign dbg_st_data = v_wdata;
+
+always @* begin
+    state_next     = state_reg;
+    int_valid_next = int_valid_reg;
+    int_waddr_next = int_waddr_reg;
+    int_chunk_next = int_chunk_reg;
+    int_pay_next   = int_pay_reg;
+    fchunk_next    = fchunk_reg;
+    echunk_next    = echunk_reg;
+    mask_next      = mask_reg;
+    elast_next     = elast_reg;
+    clr_chunk_next = clr_chunk_reg;
+
+    w_re      = 1'b0;
+    w_raddr   = int_waddr_reg;
+    st_re     = 1'b0;
+    st_raddr  = fchunk_reg;
+    acc_we    = 1'b0;
+    acc_waddr = s2_chunk_reg;
+    acc_wdata = acc_sum;
+    v_we      = 1'b0;
+    v_waddr   = fchunk_reg;
+    v_wdata   = lane_v;
+    pend_wdata = lane_pend & lane_live;
+
+    // The integrate data stage writes back whatever state the control is in:
+    // its issue happened one cycle earlier.
+    if (s2_valid_reg) acc_we = 1'b1;
+
+    case (state_reg)
+        S_CLEAR: begin
+            acc_we    = 1'b1;
+            acc_waddr = clr_chunk_reg;
+            acc_wdata = {P*ACC_BITS{1'b0}};
+            v_we      = 1'b1;
+            v_waddr   = clr_chunk_reg;
+            v_wdata   = {P*V_BITS{1'b0}};
+            pend_wdata = {P{1'b0}};
+            clr_chunk_next = clr_chunk_reg + 1'b1;
+            if (clr_chunk_reg == C[CHUNK_W-1:0] - 1'b1) state_next = S_INTEG;
+        end
+        S_INTEG: begin
+            if (int_valid_reg) begin
+                // issue one chunk: weight word and acc word
+                w_re = 1'b1;
+                st_re = 1'b1;
+                st_raddr = int_chunk_reg;
+                int_waddr_next = int_waddr_reg + 1'b1;
+                int_chunk_next = int_chunk_reg + 1'b1;
+                if (last_int_chunk) int_valid_next = 1'b0;
+            end
+            if (s_valid && s_ready) begin
+                if (s_eot) begin
+                    int_valid_next = 1'b0;
+                    state_next = S_FWAIT;
+                end else begin
+                    int_valid_next = 1'b1;
+                    int_waddr_next = row_base[WADDR_W-1:0];
+                    int_chunk_next = {CHUNK_W{1'b0}};
+                    int_pay_next   = s_payload;
+                end
+            end
+        end
+        S_FWAIT: begin
+            fchunk_next = {CHUNK_W{1'b0}};
+            if (fire_ok) begin
+                st_re = 1'b1;
+                st_raddr = {CHUNK_W{1'b0}};
+                state_next = S_FWB;
+            end
+        end
+        S_FWB: begin
+            // data of fchunk_reg is on the read ports: update, write back
+            acc_we    = 1'b1;
+            acc_waddr = fchunk_reg;
+            acc_wdata = {P*ACC_BITS{1'b0}};
+            v_we      = 1'b1;
+            // read the next chunk whatever comes next; reads have no side effects
+            st_re     = 1'b1;
+            st_raddr  = fchunk_reg + 1'b1;
+            fchunk_next = fchunk_reg + 1'b1;
+            echunk_next = fchunk_reg;
+            elast_next  = last_fchunk;
+            mask_next   = fire_mask;
+            if (fire_mask != {P{1'b0}}) state_next = S_FEMIT;
+            else if (last_fchunk) state_next = S_FEOT;
+        end
+        S_FEMIT: begin
+            st_re = 1'b1;
+            st_raddr = fchunk_reg;
+            if (m_ready) begin
+                mask_next = mask_reg & ~emit_onehot;
+                if ((mask_reg & ~emit_onehot) == {P{1'b0}}) state_next = elast_reg ? S_FEOT : S_FWB;
+            end
+        end
+        S_FEOT: begin
+            if (m_ready) state_next = S_INTEG;
+        end
+        default: state_next = S_CLEAR;
+    endcase
+end
+
+always @(posedge clk) begin
+    state_reg     <= state_next;
+    int_valid_reg <= int_valid_next;
+    int_waddr_reg <= int_waddr_next;
+    int_chunk_reg <= int_chunk_next;
+    int_pay_reg   <= int_pay_next;
+    fchunk_reg    <= fchunk_next;
+    echunk_reg    <= echunk_next;
+    mask_reg      <= mask_next;
+    elast_reg     <= elast_next;
+    clr_chunk_reg <= clr_chunk_next;
+
+    s2_valid_reg  <= (state_reg == S_INTEG) && int_valid_reg;
+    s2_chunk_reg  <= int_chunk_reg;
+    s2_pay_reg    <= int_pay_reg;
+
+    fwd_valid_reg <= acc_we;
+    fwd_addr_reg  <= acc_waddr;
+    fwd_data_reg  <= acc_wdata;
+    acc_raddr_q   <= st_raddr;
+
+    if (rst) begin
+        state_reg     <= S_CLEAR;
+        int_valid_reg <= 1'b0;
+        s2_valid_reg  <= 1'b0;
+        fwd_valid_reg <= 1'b0;
+        mask_reg      <= {P{1'b0}};
+        clr_chunk_reg <= {CHUNK_W{1'b0}};
+        fchunk_reg    <= {CHUNK_W{1'b0}};
+    end
+end
+
+/* memories */
+sf_ram_1r1w #(
+    .WIDTH(P*W_BITS), .DEPTH(WDEPTH), .ADDR_W(WADDR_W),
+    .INIT_FILE(WEIGHT_FILE), .STYLE(WEIGHT_STYLE)
+) weight_ram (
+    .clk(clk),
+    .wr_en(1'b0), .wr_addr({WADDR_W{1'b0}}), .wr_data({P*W_BITS{1'b0}}),
+    .rd_en(w_re), .rd_addr(w_raddr), .rd_data(w_rdata)
+);
+
+sf_ram_1r1w #(
+    .WIDTH(P*ACC_BITS), .DEPTH(C), .ADDR_W(CHUNK_W), .INIT_FILE(""), .STYLE(STATE_STYLE)
+) acc_ram (
+    .clk(clk),
+    .wr_en(acc_we), .wr_addr(acc_waddr), .wr_data(acc_wdata),
+    .rd_en(st_re), .rd_addr(st_raddr), .rd_data(acc_rdata_mem)
+);
+
+sf_ram_1r1w #(
+    .WIDTH(P*V_BITS), .DEPTH(C), .ADDR_W(CHUNK_W), .INIT_FILE(""), .STYLE(STATE_STYLE)
+) v_ram (
+    .clk(clk),
+    .wr_en(v_we), .wr_addr(v_waddr), .wr_data(v_wdata),
+    .rd_en(st_re), .rd_addr(st_raddr), .rd_data(v_rdata)
+);
+
+generate
+if (HAS_BIAS != 0) begin : g_bias
+    sf_ram_1r1w #(
+        .WIDTH(P*BIAS_BITS), .DEPTH(C), .ADDR_W(CHUNK_W), .INIT_FILE(BIAS_FILE), .STYLE(STATE_STYLE)
+    ) bias_ram (
+        .clk(clk),
+        .wr_en(1'b0), .wr_addr({CHUNK_W{1'b0}}), .wr_data({P*BIAS_BITS{1'b0}}),
+        .rd_en(st_re), .rd_addr(st_raddr), .rd_data(bias_rdata)
+    );
+end else begin : g_no_bias
+    assign bias_rdata = {P*BIAS_BITS{1'b0}};
+end
+if (RESET_MODE == 3) begin : g_pend
+    sf_ram_1r1w #(
+        .WIDTH(P), .DEPTH(C), .ADDR_W(CHUNK_W), .INIT_FILE(""), .STYLE(STATE_STYLE)
+    ) pend_ram (
+        .clk(clk),
+        .wr_en(v_we), .wr_addr(v_waddr), .wr_data(pend_wdata),
+        .rd_en(st_re), .rd_addr(st_raddr), .rd_data(pend_rdata)
+    );
+end else begin : g_no_pend
+    assign pend_rdata = {P{1'b0}};
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire unused_pend = ^pend_wdata;
+    /* verilator lint_on UNUSEDSIGNAL */
+end
+endgenerate
+
+endmodule
+
+`resetall

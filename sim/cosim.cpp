@@ -1,0 +1,151 @@
+#include "cosim.h"
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "emit/verilog.h"
+#include "ir/error.h"
+#include "util/files.h"
+#include "util/process.h"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace sf::sim {
+
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+std::string log_tail(const std::string& path, size_t n = 3000) {
+  std::string s;
+  try {
+    s = read_text_file(path);
+  } catch (const InputError&) {
+    return "";
+  }
+  return s.size() > n ? s.substr(s.size() - n) : s;
+}
+
+json expect_json(const Network& net, const gen::Plan& plan, const Raster& r, const Trace& g,
+                 const gen::CycleReport& cyc) {
+  json s;
+  s["timesteps"] = g.timesteps;
+  json in = json::array();
+  for (const InputEvent& e : r.events) in.push_back({e.t, e.index, e.payload});
+  s["input"] = std::move(in);
+  json layers = json::array();
+  for (size_t k = 0; k < plan.layers.size(); ++k) {
+    const LayerTrace& lt = g.layers[k];
+    std::vector<std::vector<int>> spikes(static_cast<size_t>(g.timesteps));
+    for (const Spike& sp : lt.spikes) spikes[static_cast<size_t>(sp.t)].push_back(sp.neuron);
+    layers.push_back({{"name", plan.layers[k].name},
+                      {"n_out", plan.layers[k].n_out},
+                      {"P", plan.layers[k].P},
+                      {"v_bits", net.layers[k].neuron.iflif.v_bits},
+                      {"spikes", spikes},
+                      {"v", lt.state.at("v")}});
+  }
+  s["layers"] = std::move(layers);
+  s["cycles"] = cyc.cycles;
+  return s;
+}
+
+}  // namespace
+
+gen::StepEvents step_events(const Raster& input, const Trace& golden) {
+  gen::StepEvents ev;
+  ev.inputs.assign(static_cast<size_t>(golden.timesteps), 0);
+  for (const InputEvent& e : input.events)
+    if (e.t < golden.timesteps) ++ev.inputs[static_cast<size_t>(e.t)];
+  for (const LayerTrace& lt : golden.layers) {
+    std::vector<std::vector<int>> per(static_cast<size_t>(golden.timesteps));
+    for (const Spike& s : lt.spikes) per[static_cast<size_t>(s.t)].push_back(s.neuron);
+    ev.spikes.push_back(std::move(per));
+  }
+  return ev;
+}
+
+CosimResult cosimulate(const Network& net, const gen::Plan& plan, const std::vector<Raster>& inputs,
+                       const std::vector<Trace>& golden, const CosimOptions& opt) {
+  CosimResult res;
+  const std::string work = absolute_path(opt.work_dir);
+  const std::string rtl = work + "/rtl";
+  fs::create_directories(rtl);
+  gen::EmitResult emitted = gen::emit_verilog(net, plan, rtl, rtl, opt.source_dir + "/rtl_templates");
+
+  json expect = {{"samples", json::array()}};
+  for (size_t n = 0; n < inputs.size(); ++n) {
+    res.predicted.push_back(gen::predict_cycles(plan, step_events(inputs[n], golden[n])));
+    expect["samples"].push_back(expect_json(net, plan, inputs[n], golden[n], res.predicted.back()));
+  }
+  const std::string expect_path = work + "/expect.json";
+  write_file_atomic(expect_path, expect.dump());
+
+  // Build: verilator generates and compiles the model together with the harness.
+  const std::string obj = work + "/obj";
+  const std::string build_log = work + "/verilator_build.log";
+  std::vector<std::string> argv = {
+      "verilator", "--cc", "--exe", "--build", "-j", std::to_string(opt.jobs), "--trace-fst",
+      "--top-module", "sf_top", "--prefix", "Vsf_top", "-Mdir", obj, "-o", "sf_harness",
+      "-O3", "--x-assign", "fast", "--x-initial", "fast", "-Wno-fatal",
+      "-CFLAGS", "-std=c++17 -O2 -I" + rtl + " -I" + opt.source_dir + "/sim/harness"};
+  for (const std::string& f : emitted.rtl_files) argv.push_back(f);
+  argv.push_back(opt.source_dir + "/sim/harness/sf_harness.cpp");
+  if (std::getenv("OBJCACHE") == nullptr && program_on_path("ccache")) setenv("OBJCACHE", "ccache", 0);
+  auto t0 = std::chrono::steady_clock::now();
+  ProcessResult b = run_process(argv, build_log, work, 1800);
+  res.build_seconds = seconds_since(t0);
+  if (b.not_found)
+    throw ToolError("verilator: not found on PATH (install it: apt-get install verilator)");
+  if (b.timed_out || b.exit_code != 0)
+    throw ToolError("verilator: building the co-simulation model failed (" + build_log + "):\n" +
+                    log_tail(build_log));
+
+  const std::string result_path = work + "/result.json";
+  std::vector<std::string> run = {obj + "/sf_harness", "--expect", expect_path, "--result", result_path};
+  if (!opt.waves.empty()) run.insert(run.end(), {"--waves", absolute_path(opt.waves)});
+  const std::string run_log = work + "/harness.log";
+  t0 = std::chrono::steady_clock::now();
+  ProcessResult r = run_process(run, run_log, rtl, 3600);
+  res.run_seconds = seconds_since(t0);
+  if (r.timed_out || (r.exit_code != 0 && r.exit_code != 1))
+    throw ToolError("co-simulation harness failed (exit " + std::to_string(r.exit_code) + "): " +
+                    run_log + "\n" + log_tail(run_log));
+  json result;
+  try {
+    std::ifstream in(result_path);
+    result = json::parse(in);
+  } catch (const std::exception& e) {
+    throw ToolError("co-simulation harness wrote no readable result (" + result_path + "): " + e.what());
+  }
+  res.ok = r.exit_code == 0;
+  if (!res.ok) res.message = log_tail(run_log, 4000);
+  res.total_cycles = result.value("total_cycles", uint64_t{0});
+  const auto& samples = result.at("samples");
+  for (size_t n = 0; n < samples.size(); ++n) {
+    Trace t;
+    t.network = net.name;
+    t.semantics = golden[n].semantics;
+    t.timesteps = golden[n].timesteps;
+    t.cycles = samples[n].at("cycles").get<std::vector<uint64_t>>();
+    const auto& layers = samples[n].at("layers");
+    for (size_t k = 0; k < layers.size(); ++k) {
+      LayerTrace lt;
+      lt.name = plan.layers[k].name;
+      for (const auto& s : layers[k].at("spikes")) lt.spikes.push_back({s[0].get<int>(), s[1].get<int>(), 1});
+      lt.state["v"] = layers[k].at("v").get<std::vector<std::vector<int64_t>>>();
+      t.layers.push_back(std::move(lt));
+    }
+    res.observed.push_back(std::move(t));
+  }
+  return res;
+}
+
+}  // namespace sf::sim
