@@ -34,7 +34,7 @@ Raster parse_sample(const JsonCtx& c, const json& s, const Network* net) {
   if (!ev.is_array()) c.fail("events", describe(ev), "an array of [t, i] or [t, i, p]");
   const int64_t pmin = net ? net->payload_min() : INT32_MIN;
   const int64_t pmax = net ? net->payload_max() : INT32_MAX;
-  const std::string prange = std::to_string(pmin) + ".." + std::to_string(pmax) +
+  const std::string prange = "an integer in " + std::to_string(pmin) + ".." + std::to_string(pmax) +
                              (net ? " (the network's input payload_bits)" : "");
   r.events.reserve(ev.size());
   for (size_t k = 0; k < ev.size(); ++k) {

@@ -67,17 +67,18 @@ const json& JsonCtx::require(const json& obj, const std::string& key,
 
 int64_t JsonCtx::as_int(const json& v, const std::string& field, int64_t lo, int64_t hi,
                         const std::string& range_text) const {
-  std::string range = range_text.empty() ? std::to_string(lo) + ".." + std::to_string(hi) : range_text;
-  if (!v.is_number_integer()) fail(field, describe(v), "an integer in " + range);
+  const std::string expected =
+      range_text.empty() ? "an integer in " + std::to_string(lo) + ".." + std::to_string(hi) : range_text;
+  if (!v.is_number_integer()) fail(field, describe(v), expected);
   int64_t x = 0;
   if (v.is_number_unsigned()) {
     uint64_t u = v.get<uint64_t>();
-    if (u > static_cast<uint64_t>(INT64_MAX)) fail(field, describe(v), "an integer in " + range);
+    if (u > static_cast<uint64_t>(INT64_MAX)) fail(field, describe(v), expected);
     x = static_cast<int64_t>(u);
   } else {
     x = v.get<int64_t>();
   }
-  if (x < lo || x > hi) fail(field, std::to_string(x), "an integer in " + range);
+  if (x < lo || x > hi) fail(field, std::to_string(x), expected);
   return x;
 }
 

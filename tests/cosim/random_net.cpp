@@ -1,0 +1,79 @@
+#include "random_net.h"
+
+#include <algorithm>
+#include <random>
+
+namespace sf::test {
+
+namespace {
+
+struct Rng {
+  std::mt19937_64 g;
+  explicit Rng(uint64_t seed) : g(seed * 0x9E3779B97F4A7C15ull + 1) {}
+  int64_t in(int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(g); }
+  bool chance(double p) { return std::uniform_real_distribution<double>(0, 1)(g) < p; }
+};
+
+}  // namespace
+
+RandomNet random_net(uint64_t seed) {
+  Rng r(seed);
+  RandomNet out;
+  Network& n = out.net;
+  n.name = "random_" + std::to_string(seed);
+  n.input_size = static_cast<int>(r.in(1, 24));
+  n.input_payload_signed = r.chance(0.25);
+  n.input_payload_bits = static_cast<int>(n.input_payload_signed ? r.in(2, 5) : (r.chance(0.5) ? 1 : r.in(2, 5)));
+  n.timesteps = static_cast<int>(r.in(2, 12));
+  const int depth = static_cast<int>(r.in(1, 4));
+  int n_in = n.input_size;
+  for (int k = 0; k < depth; ++k) {
+    Layer l;
+    l.name = "l" + std::to_string(k);
+    l.n_in = n_in;
+    l.n_out = static_cast<int>(r.in(1, 20));
+    l.weight_bits = static_cast<int>(r.in(2, 8));
+    const int64_t wmax = (int64_t{1} << (l.weight_bits - 1)) - 1;
+    const int64_t wmin = -wmax - 1;
+    // Skew weights positive so that layers actually fire.
+    for (int64_t i = 0; i < int64_t{l.n_in} * l.n_out; ++i)
+      l.weights.push_back(static_cast<int32_t>(r.chance(0.7) ? r.in(0, wmax) : r.in(wmin, wmax)));
+    IfLifParams& p = l.neuron.iflif;
+    l.neuron.model = r.chance(0.4) ? NeuronModel::If : NeuronModel::Lif;
+    p.v_bits = static_cast<int>(r.chance(0.3) ? r.in(4, 7) : r.in(8, 20));
+    const int64_t vmax = (int64_t{1} << (p.v_bits - 1)) - 1;
+    p.threshold = std::min<int64_t>(vmax, std::max<int64_t>(1, r.in(1, wmax * std::max(1, l.n_in / 3) + 1)));
+    p.fire = r.chance(0.5) ? FireRule::Ge : FireRule::Gt;
+    const int reset = static_cast<int>(r.in(0, l.neuron.model == NeuronModel::Lif ? 3 : 2));
+    p.reset = static_cast<ResetMode>(reset);
+    if (p.reset == ResetMode::Zero) p.v_reset = r.in(-vmax / 2, vmax / 2);
+    if (l.neuron.model == NeuronModel::Lif) {
+      switch (r.in(0, 2)) {
+        case 0: p.leak = {LeakKind::Shift, static_cast<int>(r.in(0, p.v_bits)), 0, 0, 0}; break;
+        case 1: {
+          const int f = static_cast<int>(r.in(0, 10));
+          p.leak = {LeakKind::Mult, 0, r.in(0, int64_t{1} << f), f, 0};
+          break;
+        }
+        default: p.leak = {LeakKind::Sub, 0, 0, 0, r.in(0, std::max<int64_t>(1, p.threshold / 2))};
+      }
+    }
+    if (r.chance(0.4))
+      for (int o = 0; o < l.n_out; ++o) l.bias.push_back(r.in(-p.threshold / 2, p.threshold / 2));
+    l.parallel = static_cast<int>(r.in(1, l.n_out));
+    n_in = l.n_out;
+    n.layers.push_back(std::move(l));
+  }
+  Raster& ras = out.raster;
+  ras.timesteps = n.timesteps;
+  ras.size = n.input_size;
+  const double rate = r.chance(0.2) ? 0.9 : 0.1 + 0.4 * std::uniform_real_distribution<double>(0, 1)(r.g);
+  for (int t = 0; t < n.timesteps; ++t)
+    for (int i = 0; i < n.input_size; ++i)
+      if (r.chance(rate)) ras.events.push_back({t, i, n.input_payload_bits == 1 && !n.input_payload_signed
+                                                          ? 1
+                                                          : r.in(n.payload_min(), n.payload_max())});
+  return out;
+}
+
+}  // namespace sf::test

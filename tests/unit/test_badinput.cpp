@@ -1,0 +1,111 @@
+// Bad input through the real CLI: exit status 2, a message naming the file, the
+// place and what was expected, and no output left behind.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "util/files.h"
+#include "util/process.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string g_spikeforge;
+
+const char* kGoodNet = R"({"format": "spikeforge-network", "version": 1, "name": "n", "timesteps": 3,
+ "input": {"size": 3, "payload_bits": 1},
+ "layers": [{"name": "fc1", "type": "dense", "in": 3, "out": 2, "weight_bits": 4,
+   "weights": [[1, 2, 3], [-1, 0, 7]],
+   "neuron": {"model": "if", "threshold": 4, "v_bits": 8}}]})";
+
+const char* kGoodRaster = R"({"format": "spikeforge-raster", "version": 1, "timesteps": 3, "size": 3,
+ "events": [[0, 1], [2, 0]]})";
+
+struct Case {
+  const char* name;
+  std::string net;     // network text
+  std::string raster;  // raster text ("" = the good one)
+  const char* message; // must appear in stderr
+};
+
+std::string replace(std::string s, const std::string& from, const std::string& to) {
+  size_t p = s.find(from);
+  if (p == std::string::npos) throw std::runtime_error("test setup: '" + from + "' not in text");
+  return s.replace(p, from.size(), to);
+}
+
+class BadInput : public ::testing::TestWithParam<Case> {};
+
+TEST_P(BadInput, ExitsTwoWithMessageAndNoOutput) {
+  const Case& c = GetParam();
+  fs::path dir = fs::temp_directory_path() / ("sf-bad-" + std::string(c.name));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream(dir / "net.json") << c.net;
+  std::ofstream(dir / "in.json") << (c.raster.empty() ? kGoodRaster : c.raster);
+  const std::string log = (dir / "log.txt").string();
+  const std::string cmd = c.raster.empty() ? "gen" : "run";
+  std::vector<std::string> argv = {g_spikeforge, cmd, (dir / "net.json").string()};
+  if (cmd == "gen") argv.insert(argv.end(), {"-o", (dir / "out").string()});
+  else argv.insert(argv.end(), {"--input", (dir / "in.json").string(), "--trace", (dir / "t.json").string()});
+  sf::ProcessResult r = sf::run_process(argv, log, "", 60);
+  std::string text = sf::read_text_file(log);
+  EXPECT_EQ(r.exit_code, 2) << text;
+  EXPECT_NE(text.find(c.message), std::string::npos) << "message: " << text;
+  const char* file = c.raster.empty() ? "net.json" : "in.json";
+  EXPECT_NE(text.find(file), std::string::npos) << "names the file: " << text;
+  EXPECT_FALSE(fs::exists(dir / "out")) << "output directory left behind";
+  EXPECT_FALSE(fs::exists(dir / "t.json")) << "trace left behind";
+  for (const auto& e : fs::directory_iterator(dir))
+    EXPECT_EQ(e.path().filename().string().find(".tmp"), std::string::npos) << e.path();
+  fs::remove_all(dir);
+}
+
+const std::string N = kGoodNet;
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, BadInput,
+    ::testing::Values(
+        Case{"syntax", N.substr(0, 40), "", "not valid JSON"},
+        Case{"format", replace(N, "spikeforge-network", "other"), "", "format: found \"other\""},
+        Case{"version", replace(N, "\"version\": 1", "\"version\": 7"), "", "version: found 7"},
+        Case{"unknown_top", replace(N, "\"timesteps\": 3", "\"timesteps\": 3, \"colour\": 1"), "", "colour: found an unknown field"},
+        Case{"unknown_neuron", replace(N, "\"v_bits\": 8", "\"v_bits\": 8, \"tau\": 2"), "", "neuron.tau: found an unknown field"},
+        Case{"weight_range", replace(N, "[-1, 0, 7]", "[-1, 0, 9]"), "", "layer 'fc1': weight[1][2]: found 9, expected a 4-bit signed integer (-8..7)"},
+        Case{"weight_type", replace(N, "[-1, 0, 7]", "[-1, \"x\", 7]"), "", "weight[1][1]: found \"x\""},
+        Case{"weight_float", replace(N, "[-1, 0, 7]", "[-1, 0.5, 7]"), "", "weight[1][1]: found 0.5"},
+        Case{"row_count", replace(N, "[[1, 2, 3], [-1, 0, 7]]", "[[1, 2, 3]]"), "", "weights: found 1 rows, expected 2 rows"},
+        Case{"row_len", replace(N, "[1, 2, 3]", "[1, 2]"), "", "weights[0]: found 2 entries, expected 3 entries"},
+        Case{"in_mismatch", replace(N, "\"in\": 3", "\"in\": 4"), "", "layer 'fc1': in: found 4, expected 3"},
+        Case{"threshold", replace(N, "\"threshold\": 4", "\"threshold\": 0"), "", "neuron.threshold: found 0"},
+        Case{"threshold_wide", replace(N, "\"threshold\": 4", "\"threshold\": 300"), "", "neuron.threshold: found 300, expected an integer in 1..127"},
+        Case{"v_bits", replace(N, "\"v_bits\": 8", "\"v_bits\": 40"), "", "neuron.v_bits: found 40"},
+        Case{"model", replace(N, "\"model\": \"if\"", "\"model\": \"izhikevich\""), "", "neuron.model: found \"izhikevich\""},
+        Case{"if_leak", replace(N, "\"v_bits\": 8", "\"v_bits\": 8, \"leak\": {\"kind\": \"shift\", \"shift\": 2}"), "", "a leak with model \"if\""},
+        Case{"deferred_if", replace(N, "\"v_bits\": 8", "\"v_bits\": 8, \"reset\": \"subtract_deferred\""), "", "subtract_deferred only with model \"lif\""},
+        Case{"mult_beta", replace(replace(N, "\"model\": \"if\"", "\"model\": \"lif\""), "\"v_bits\": 8", "\"v_bits\": 8, \"leak\": {\"kind\": \"mult\", \"beta\": 9, \"frac\": 3}"), "", "neuron.leak.beta: found 9, expected an integer in 0..8"},
+        Case{"layers_empty", replace(N, "\"layers\": [", "\"layers\": [], \"x\": ["), "", "found an unknown field"},
+        Case{"too_many_neurons", replace(N, "\"out\": 2", "\"out\": 2000000"), "", "out: found 2000000, expected an integer in 1..1048576"},
+        Case{"oversize", replace(replace(replace(N, "\"size\": 3", "\"size\": 1000000"), "\"in\": 3", "\"in\": 1000000"), "\"out\": 2", "\"out\": 1000"), "", "in*out: found 1000000000"},
+        Case{"parallel", replace(N, "\"v_bits\": 8}", "\"v_bits\": 8}, \"hardware\": {\"parallel\": 5}"), "", "hardware.parallel: found 5"},
+        Case{"raster_index", N, replace(kGoodRaster, "[2, 0]", "[2, 3]"), "events[1].i: found 3, expected an integer in 0..2"},
+        Case{"raster_time", N, replace(kGoodRaster, "[2, 0]", "[3, 0]"), "events[1].t: found 3"},
+        Case{"raster_dup", N, replace(kGoodRaster, "[2, 0]", "[0, 1]"), "two events for t=0, i=1"},
+        Case{"raster_payload", N, replace(kGoodRaster, "[2, 0]", "[2, 0, 2]"), "events[1].p: found 2, expected an integer in 0..1"},
+        Case{"raster_size", N, replace(kGoodRaster, "\"size\": 3", "\"size\": 4"), "size: found 4, expected 3"}),
+    [](const ::testing::TestParamInfo<Case>& i) { return std::string(i.param.name); });
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  ::testing::InitGoogleTest(&argc, argv);
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: test_badinput SPIKEFORGE\n");
+    return 2;
+  }
+  g_spikeforge = argv[1];
+  return RUN_ALL_TESTS();
+}
