@@ -1,6 +1,7 @@
 #include "board/emit.h"
 
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -14,11 +15,10 @@ namespace sf::board {
 
 namespace {
 
-// A UART receiver samples each bit a few times; below this many clocks per bit
-// there is no margin for the two clocks' difference.
-constexpr double kMinClocksPerBit = 16;
-// Both ends may be off by this much before a 10-bit frame slips half a bit.
-constexpr double kMaxBaudError = 0.02;
+// sf_uart_rx samples each bit once, in its middle, after a two-flop
+// synchronizer: below this many clocks per bit that sampling jitter (a clock
+// or two) eats too much of the bit.
+constexpr long long kMinClocksPerBit = 8;
 
 // Clock cycles the reset is held after the PLL locks and the button is let go.
 constexpr int kResetHoldLog2 = 4;
@@ -37,8 +37,8 @@ std::string emit_core(const Board& board, const TopInterface& top, const PllConf
   v << header(board, "the network behind a UART");
   v << "/*\n"
        " * UART rx -> sf_uart_bridge -> sf_top -> sf_uart_bridge -> UART tx\n"
-       " * (docs/uart-protocol.md). Synchronous logic only: uart_rxd must already be\n"
-       " * synchronized to clk. This is the module the UART co-simulation runs.\n"
+       " * (docs/uart-protocol.md). No vendor primitives; uart_rxd may be asynchronous\n"
+       " * (sf_uart_rx synchronizes it). This is the module the UART co-simulation runs.\n"
        " */\n"
        "module sf_board_core #\n"
        "(\n"
@@ -66,6 +66,7 @@ std::string emit_core(const Board& board, const TopInterface& top, const PllConf
        "wire                  rx_tvalid;\n"
        "wire                  rx_tready;\n"
        "wire                  rx_frame_error;\n"
+       "wire                  rx_overrun_error;\n"
        "wire [7:0]            tx_tdata;\n"
        "wire                  tx_tvalid;\n"
        "wire                  tx_tready;\n"
@@ -78,7 +79,8 @@ std::string emit_core(const Board& board, const TopInterface& top, const PllConf
        "wire                  out_ready;\n"
        "wire                  out_eot;\n"
        "wire [OUT_IDX_W-1:0]  out_index;\n"
-       "wire                  net_rst;\n\n";
+       "wire                  net_rst;\n"
+       "wire                  unused_tx_busy;\n\n";
   v << "sf_uart_rx #(\n"
        "    .CLK_HZ(CLK_HZ),\n"
        "    .BAUD(BAUD)\n"
@@ -89,7 +91,8 @@ std::string emit_core(const Board& board, const TopInterface& top, const PllConf
        "    .m_axis_tdata(rx_tdata),\n"
        "    .m_axis_tvalid(rx_tvalid),\n"
        "    .m_axis_tready(rx_tready),\n"
-       "    .frame_error(rx_frame_error)\n"
+       "    .frame_error(rx_frame_error),\n"
+       "    .overrun_error(rx_overrun_error)\n"
        ");\n\n";
   v << "sf_uart_bridge #(\n"
        "    .IN_IDX_W(IN_IDX_W),\n"
@@ -102,6 +105,7 @@ std::string emit_core(const Board& board, const TopInterface& top, const PllConf
        "    .s_axis_tvalid(rx_tvalid),\n"
        "    .s_axis_tready(rx_tready),\n"
        "    .rx_frame_error(rx_frame_error),\n"
+       "    .rx_overrun_error(rx_overrun_error),\n"
        "    .m_axis_tdata(tx_tdata),\n"
        "    .m_axis_tvalid(tx_tvalid),\n"
        "    .m_axis_tready(tx_tready),\n"
@@ -143,7 +147,8 @@ std::string emit_core(const Board& board, const TopInterface& top, const PllConf
        "    .txd(uart_txd),\n"
        "    .s_axis_tdata(tx_tdata),\n"
        "    .s_axis_tvalid(tx_tvalid),\n"
-       "    .s_axis_tready(tx_tready)\n"
+       "    .s_axis_tready(tx_tready),\n"
+       "    .busy(unused_tx_busy)\n"
        ");\n\n"
        "endmodule\n\n`resetall\n";
   return v.str();
@@ -194,15 +199,14 @@ std::string emit_top(const Board& board, const PllConfig& pll) {
     << "    .clk_out(clk_net),\n"
     << "    .locked(pll_locked)\n"
     << ");\n\n";
-  v << "// Pins are asynchronous to clk_net: two flip-flops each before any logic.\n"
-       "reg [1:0] rxd_sync_reg = 2'b11;\n"
+  v << "// PLL lock and button are asynchronous to clk_net: two flip-flops each\n"
+       "// (sf_uart_rx synchronizes uart_rx itself).\n"
        "reg [1:0] lock_sync_reg = 2'b00;\n";
   if (has_btn) v << "reg [1:0] btn_sync_reg = 2'b00;\n";
   v << "reg [" << kResetHoldLog2 << ":0] rst_count_reg = " << (kResetHoldLog2 + 1) << "'d0;\n\n";
   v << "// Held in reset until the counter's top bit sets.\n"
        "wire rst = !rst_count_reg[" << kResetHoldLog2 << "];\n\n";
   v << "always @(posedge clk_net) begin\n"
-       "    rxd_sync_reg <= {rxd_sync_reg[0], " << port("uart_rx") << "};\n"
        "    lock_sync_reg <= {lock_sync_reg[0], pll_locked};\n";
   if (has_btn)
     v << "    btn_sync_reg <= {btn_sync_reg[0], " << (board.pins.at("reset_btn").active_low ? "!" : "")
@@ -217,7 +221,7 @@ std::string emit_top(const Board& board, const PllConfig& pll) {
   v << "sf_board_core core_inst (\n"
        "    .clk(clk_net),\n"
        "    .rst(rst),\n"
-       "    .uart_rxd(rxd_sync_reg[1]),\n"
+       "    .uart_rxd(" << port("uart_rx") << "),\n"
        "    .uart_txd(" << port("uart_tx") << "),\n"
        "    .status_error(status_error),\n"
        "    .status_step(status_step)\n"
@@ -243,18 +247,17 @@ std::vector<std::string> emit_board_files(const Board& board, const TopInterface
                                           const std::string& out_dir) {
   check_interface(top);
   if (baud <= 0) throw InputError("UART baud rate " + std::to_string(baud) + " is not positive");
-  const double clocks_per_bit = pll.out_hz / baud;
-  if (clocks_per_bit < kMinClocksPerBit)
+  // The same divisor and 2 % rule as sf_uart_rx / sf_uart_tx, in integers, so
+  // whatever passes here elaborates there.
+  const long long clk = std::llround(pll.out_hz);
+  const long long divisor = (clk + baud / 2) / baud;
+  if (divisor < kMinClocksPerBit)
     throw InputError("UART at " + std::to_string(baud) + " baud needs a clock of at least " +
-                     std::to_string(static_cast<long long>(kMinClocksPerBit * baud)) +
-                     " Hz; the network clock is " +
-                     std::to_string(static_cast<long long>(pll.out_hz)) + " Hz");
-  const double divisor = std::round(clocks_per_bit);
-  const double error = std::fabs(pll.out_hz / divisor - baud) / baud;
-  if (error > kMaxBaudError)
-    throw InputError("UART at " + std::to_string(baud) + " baud from a " +
-                     std::to_string(pll.out_hz / 1e6) + " MHz clock is off by " +
-                     std::to_string(error * 100) + "% (at most 2% works)");
+                     std::to_string(kMinClocksPerBit * static_cast<long long>(baud)) +
+                     " Hz; the network clock is " + std::to_string(clk) + " Hz");
+  if (std::llabs(divisor * baud - clk) * 50 > clk)
+    throw InputError("UART at " + std::to_string(baud) + " baud from a " + std::to_string(clk) +
+                     " Hz clock: the nearest divisor " + std::to_string(divisor) + " is more than 2% off");
   std::error_code ec;
   fs::create_directories(out_dir, ec);
   const std::string core = (fs::path(out_dir) / "sf_board_core.v").string();

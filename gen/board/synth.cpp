@@ -205,15 +205,17 @@ SynthReport synthesize(const Board& board, const std::vector<std::string>& veril
                                r.nextpnr_log, r.icepack_log})
     remove_quietly(p);
 
-  // Yosys parses -p itself; quote the paths it sees there.
-  auto quoted = [](const std::string& p) {
-    if (p.find('"') != std::string::npos) throw InputError(p + ": path must not contain '\"'");
-    return "\"" + p + "\"";
+  // Yosys splits its -p script at blanks and ';' and does not honour quotes in
+  // every command (tee -o keeps them): the two paths it sees there must be plain.
+  auto plain = [](const std::string& p) {
+    if (p.find_first_of(" \t\n;\"'#") != std::string::npos)
+      throw InputError(p + ": the synthesis folder's path must not contain blanks, quotes, ';' or '#'");
+    return p;
   };
-  std::string script = "synth_ice40 -top " + top + " -json " + quoted(netlist);
+  std::string script = "synth_ice40 -top " + top + " -json " + plain(netlist);
   if (board.capacity.dsp > 0) script += " -dsp";
   if (options.abc9) script += " -abc9";
-  script += "; tee -q -o " + quoted(stat) + " stat -json";
+  script += "; tee -q -o " + plain(stat) + " stat -json";
   std::vector<std::string> yosys = {"yosys", "-p", script};
   for (const std::string& f : verilog_files) yosys.push_back(fs::absolute(f).string());
   const std::string data_dir = options.data_dir.empty()
