@@ -18,12 +18,16 @@
  *   - after reset the engine clears its state, one chunk per cycle (C cycles);
  *   - an input event accepted in cycle a issues its chunks in cycles a+1..a+C
  *     and the next word is accepted in cycle a+C (no bubble between events);
+ *     a chunk issued in cycle i reads its weight word in i, forms the
+ *     products and reads the acc word in i+1, and writes the sum in i+2;
  *   - the end-of-timestep marker accepted in cycle m starts the fire phase in
- *     the first cycle y >= m+1 where fire_ok is high (the downstream FIFO can
- *     take a whole timestep); chunk c is written back in one cycle and each of
- *     its k_c spikes takes one more cycle to emit, so the output marker leaves
- *     in cycle y + 1 + C + S (S spikes), and the next input is accepted from
- *     the cycle after.
+ *     the first cycle y >= max(m+1, i_last+2) (i_last: the step's last issue)
+ *     where fire_ok is high (the downstream FIFO can take a whole timestep);
+ *     chunk c is updated in one cycle (into the fire
+ *     pipeline register), written back in the next, and each of its k_c spikes
+ *     takes one more cycle to emit, so the output marker leaves in cycle
+ *     y + 1 + 2C + S (S spikes), and the next input is accepted from the cycle
+ *     after.
  */
 module sf_dense_engine #
 (
@@ -64,9 +68,12 @@ module sf_dense_engine #
     // Hex files for the weight and bias memories
     parameter WEIGHT_FILE = "",
     parameter BIAS_FILE = "",
-    // RAM placement of weights and of the state memories (see sf_ram_1r1w)
+    // RAM placement of each memory (see sf_ram_1r1w)
     parameter WEIGHT_STYLE = "block",
-    parameter STATE_STYLE = "block"
+    parameter ACC_STYLE = "block",
+    parameter V_STYLE = "block",
+    parameter BIAS_STYLE = "block",
+    parameter PEND_STYLE = "logic"
 )
 (
     input  wire                       clk,
@@ -121,9 +128,10 @@ end
 localparam [2:0] S_CLEAR = 3'd0,
                  S_INTEG = 3'd1,
                  S_FWAIT = 3'd2,
-                 S_FWB   = 3'd3,
-                 S_FEMIT = 3'd4,
-                 S_FEOT  = 3'd5;
+                 S_FCALC = 3'd3,
+                 S_FWB   = 3'd4,
+                 S_FEMIT = 3'd5,
+                 S_FEOT  = 3'd6;
 
 reg [2:0] state_reg = S_CLEAR, state_next;
 
@@ -136,18 +144,24 @@ reg [PAY_BITS-1:0] int_pay_reg = {PAY_BITS{1'b0}}, int_pay_next;
 reg                s2_valid_reg = 1'b0;
 reg [CHUNK_W-1:0]  s2_chunk_reg = {CHUNK_W{1'b0}};
 reg [PAY_BITS-1:0] s2_pay_reg = {PAY_BITS{1'b0}};
+/* integrate: accumulate stage (two cycles after issue) */
+reg                s3_valid_reg = 1'b0;
+reg [CHUNK_W-1:0]  s3_chunk_reg = {CHUNK_W{1'b0}};
+reg [P*ACC_BITS-1:0] prod_reg = {P*ACC_BITS{1'b0}};  // weight x payload of each lane
 
 /* fire */
 reg [CHUNK_W-1:0]  fchunk_reg = {CHUNK_W{1'b0}}, fchunk_next;   // chunk whose data arrives next
 reg [CHUNK_W-1:0]  echunk_reg = {CHUNK_W{1'b0}}, echunk_next;   // chunk being emitted
 reg [P-1:0]        mask_reg = {P{1'b0}}, mask_next;
 reg                elast_reg = 1'b0, elast_next;                // emitted chunk is the last
+/* fire pipeline register: the lanes' results for chunk fchunk_reg (S_FCALC -> S_FWB) */
+reg [P*V_BITS-1:0] fb_v_reg = {P*V_BITS{1'b0}};
+reg [P-1:0]        fb_mask_reg = {P{1'b0}};
+reg [P-1:0]        fb_pend_reg = {P{1'b0}};
 
-/* acc read-after-write forwarding: last cycle's write */
-reg                fwd_valid_reg = 1'b0;
-reg [CHUNK_W-1:0]  fwd_addr_reg = {CHUNK_W{1'b0}};
+/* acc read-after-write forwarding: last cycle's write went to the word read last cycle */
+reg                fwd_hit_reg = 1'b0;
 reg [P*ACC_BITS-1:0] fwd_data_reg = {P*ACC_BITS{1'b0}};
-reg [CHUNK_W-1:0]  acc_raddr_q = {CHUNK_W{1'b0}};
 
 /* clear sweep */
 reg [CHUNK_W-1:0]  clr_chunk_reg = {CHUNK_W{1'b0}}, clr_chunk_next;
@@ -162,7 +176,7 @@ reg                acc_we;
 reg [CHUNK_W-1:0]  acc_waddr;
 reg [P*ACC_BITS-1:0] acc_wdata;
 wire [P*ACC_BITS-1:0] acc_rdata_mem;
-wire [P*ACC_BITS-1:0] acc_rdata = (fwd_valid_reg && fwd_addr_reg == acc_raddr_q) ? fwd_data_reg : acc_rdata_mem;
+wire [P*ACC_BITS-1:0] acc_rdata = fwd_hit_reg ? fwd_data_reg : acc_rdata_mem;
 reg                v_we;
 reg [CHUNK_W-1:0]  v_waddr;
 reg [P*V_BITS-1:0] v_wdata;
@@ -183,6 +197,7 @@ assign s_ready = (state_reg == S_INTEG) && (!int_valid_reg || last_int_chunk);
 
 /* lanes: integrate adders and neuron updates */
 wire [P*ACC_BITS-1:0] acc_sum;
+wire [P*ACC_BITS-1:0] lane_prod;
 wire [P*V_BITS-1:0]   lane_v;
 wire [P-1:0]          lane_spike;
 wire [P-1:0]          lane_pend;
@@ -196,17 +211,25 @@ for (j = 0; j < P; j = j + 1) begin : g_lane
     if (BINARY != 0) begin : g_bin
         assign add_j = s2_pay_reg[0] ? {{(ACC_BITS-W_BITS){w_j[W_BITS-1]}}, w_j} : {ACC_BITS{1'b0}};
     end else begin : g_mul
-        wire signed [PAY_OP_BITS-1:0] p_op = (PAY_SIGNED != 0) ? $signed(s2_pay_reg)
-                                                        : $signed({1'b0, s2_pay_reg});
+        // the payload as a signed operand: as is, or zero-extended by one bit
+        wire signed [PAY_OP_BITS-1:0] p_op;
+        if (PAY_SIGNED != 0) begin : g_pay_s
+            assign p_op = s2_pay_reg;
+        end else begin : g_pay_u
+            assign p_op = {1'b0, s2_pay_reg};
+        end
         wire signed [W_BITS+PAY_OP_BITS-1:0] prod = w_j * p_op;
         // Every single product is a subset sum, which the generator proved fits ACC_BITS.
         if (ACC_BITS >= W_BITS + PAY_OP_BITS) begin : g_ext
             assign add_j = {{(ACC_BITS-W_BITS-PAY_OP_BITS){prod[W_BITS+PAY_OP_BITS-1]}}, prod};
         end else begin : g_trunc
             assign add_j = prod[ACC_BITS-1:0];
+            // the bits above ACC_BITS only repeat the sign: the product fits
+            wire unused_prod_hi = ^prod[W_BITS+PAY_OP_BITS-1:ACC_BITS];
         end
     end
-    assign acc_sum[j*ACC_BITS +: ACC_BITS] = acc_j + add_j;
+    assign lane_prod[j*ACC_BITS +: ACC_BITS] = add_j;
+    assign acc_sum[j*ACC_BITS +: ACC_BITS] = acc_j + $signed(prod_reg[j*ACC_BITS +: ACC_BITS]);
 
     sf_neuron_iflif #(
         .V_BITS(V_BITS),
@@ -280,16 +303,21 @@ always @* begin
     st_re     = 1'b0;
     st_raddr  = fchunk_reg;
     acc_we    = 1'b0;
-    acc_waddr = s2_chunk_reg;
+    acc_waddr = s3_chunk_reg;
     acc_wdata = acc_sum;
     v_we      = 1'b0;
     v_waddr   = fchunk_reg;
-    v_wdata   = lane_v;
-    pend_wdata = lane_pend & lane_live;
+    v_wdata   = fb_v_reg;
+    pend_wdata = fb_pend_reg;
 
-    // The integrate data stage writes back whatever state the control is in:
-    // its issue happened one cycle earlier.
-    if (s2_valid_reg) acc_we = 1'b1;
+    // The integrate stages run whatever state the control is in (their issue
+    // happened earlier): s2 reads the acc word while the product is formed,
+    // s3 adds and writes it back.
+    if (s2_valid_reg) begin
+        st_re    = 1'b1;
+        st_raddr = s2_chunk_reg;
+    end
+    if (s3_valid_reg) acc_we = 1'b1;
 
     case (state_reg)
         S_CLEAR: begin
@@ -305,10 +333,8 @@ always @* begin
         end
         S_INTEG: begin
             if (int_valid_reg) begin
-                // issue one chunk: weight word and acc word
+                // issue one chunk: its weight word
                 w_re = 1'b1;
-                st_re = 1'b1;
-                st_raddr = int_chunk_reg;
                 int_waddr_next = int_waddr_reg + 1'b1;
                 int_chunk_next = int_chunk_reg + 1'b1;
                 if (last_int_chunk) int_valid_next = 1'b0;
@@ -327,14 +353,20 @@ always @* begin
         end
         S_FWAIT: begin
             fchunk_next = {CHUNK_W{1'b0}};
-            if (fire_ok) begin
+            // the integrate pipeline must have read its last acc word: s3 may
+            // still write, which the read of chunk 0 takes by forwarding
+            if (fire_ok && !s2_valid_reg) begin
                 st_re = 1'b1;
                 st_raddr = {CHUNK_W{1'b0}};
-                state_next = S_FWB;
+                state_next = S_FCALC;
             end
         end
+        S_FCALC: begin
+            // data of fchunk_reg is on the read ports: the lanes update it into fb_*_reg
+            state_next = S_FWB;
+        end
         S_FWB: begin
-            // data of fchunk_reg is on the read ports: update, write back
+            // write back the updated chunk fchunk_reg
             acc_we    = 1'b1;
             acc_waddr = fchunk_reg;
             acc_wdata = {P*ACC_BITS{1'b0}};
@@ -345,16 +377,17 @@ always @* begin
             fchunk_next = fchunk_reg + 1'b1;
             echunk_next = fchunk_reg;
             elast_next  = last_fchunk;
-            mask_next   = fire_mask;
-            if (fire_mask != {P{1'b0}}) state_next = S_FEMIT;
+            mask_next   = fb_mask_reg;
+            if (fb_mask_reg != {P{1'b0}}) state_next = S_FEMIT;
             else if (last_fchunk) state_next = S_FEOT;
+            else state_next = S_FCALC;
         end
         S_FEMIT: begin
             st_re = 1'b1;
             st_raddr = fchunk_reg;
             if (m_ready) begin
                 mask_next = mask_reg & ~emit_onehot;
-                if ((mask_reg & ~emit_onehot) == {P{1'b0}}) state_next = elast_reg ? S_FEOT : S_FWB;
+                if ((mask_reg & ~emit_onehot) == {P{1'b0}}) state_next = elast_reg ? S_FEOT : S_FCALC;
             end
         end
         S_FEOT: begin
@@ -379,17 +412,23 @@ always @(posedge clk) begin
     s2_valid_reg  <= (state_reg == S_INTEG) && int_valid_reg;
     s2_chunk_reg  <= int_chunk_reg;
     s2_pay_reg    <= int_pay_reg;
+    s3_valid_reg  <= s2_valid_reg;
+    s3_chunk_reg  <= s2_chunk_reg;
+    prod_reg      <= lane_prod;
 
-    fwd_valid_reg <= acc_we;
-    fwd_addr_reg  <= acc_waddr;
+    fwd_hit_reg   <= acc_we && (acc_waddr == st_raddr);
     fwd_data_reg  <= acc_wdata;
-    acc_raddr_q   <= st_raddr;
+
+    fb_v_reg      <= lane_v;
+    fb_mask_reg   <= fire_mask;
+    fb_pend_reg   <= lane_pend & lane_live;
 
     if (rst) begin
         state_reg     <= S_CLEAR;
         int_valid_reg <= 1'b0;
         s2_valid_reg  <= 1'b0;
-        fwd_valid_reg <= 1'b0;
+        s3_valid_reg  <= 1'b0;
+        fwd_hit_reg   <= 1'b0;
         mask_reg      <= {P{1'b0}};
         clr_chunk_reg <= {CHUNK_W{1'b0}};
         fchunk_reg    <= {CHUNK_W{1'b0}};
@@ -407,7 +446,7 @@ sf_ram_1r1w #(
 );
 
 sf_ram_1r1w #(
-    .WIDTH(P*ACC_BITS), .DEPTH(C), .ADDR_W(CHUNK_W), .INIT_FILE(""), .STYLE(STATE_STYLE)
+    .WIDTH(P*ACC_BITS), .DEPTH(C), .ADDR_W(CHUNK_W), .INIT_FILE(""), .STYLE(ACC_STYLE)
 ) acc_ram (
     .clk(clk),
     .wr_en(acc_we), .wr_addr(acc_waddr), .wr_data(acc_wdata),
@@ -415,7 +454,7 @@ sf_ram_1r1w #(
 );
 
 sf_ram_1r1w #(
-    .WIDTH(P*V_BITS), .DEPTH(C), .ADDR_W(CHUNK_W), .INIT_FILE(""), .STYLE(STATE_STYLE)
+    .WIDTH(P*V_BITS), .DEPTH(C), .ADDR_W(CHUNK_W), .INIT_FILE(""), .STYLE(V_STYLE)
 ) v_ram (
     .clk(clk),
     .wr_en(v_we), .wr_addr(v_waddr), .wr_data(v_wdata),
@@ -425,7 +464,7 @@ sf_ram_1r1w #(
 generate
 if (HAS_BIAS != 0) begin : g_bias
     sf_ram_1r1w #(
-        .WIDTH(P*BIAS_BITS), .DEPTH(C), .ADDR_W(CHUNK_W), .INIT_FILE(BIAS_FILE), .STYLE(STATE_STYLE)
+        .WIDTH(P*BIAS_BITS), .DEPTH(C), .ADDR_W(CHUNK_W), .INIT_FILE(BIAS_FILE), .STYLE(BIAS_STYLE)
     ) bias_ram (
         .clk(clk),
         .wr_en(1'b0), .wr_addr({CHUNK_W{1'b0}}), .wr_data({P*BIAS_BITS{1'b0}}),
@@ -436,7 +475,7 @@ end else begin : g_no_bias
 end
 if (RESET_MODE == 3) begin : g_pend
     sf_ram_1r1w #(
-        .WIDTH(P), .DEPTH(C), .ADDR_W(CHUNK_W), .INIT_FILE(""), .STYLE(STATE_STYLE)
+        .WIDTH(P), .DEPTH(C), .ADDR_W(CHUNK_W), .INIT_FILE(""), .STYLE(PEND_STYLE)
     ) pend_ram (
         .clk(clk),
         .wr_en(v_we), .wr_addr(v_waddr), .wr_data(pend_wdata),

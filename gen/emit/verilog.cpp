@@ -158,8 +158,10 @@ std::string emit_top(const Network& net, const Plan& plan) {
       << np.leak.lambda << "),\n"
       << "    .WEIGHT_FILE(\"" << lp.name << ".weights.hex\"), .BIAS_FILE(\""
       << (lp.has_bias ? lp.name + ".bias.hex" : "") << "\"),\n"
-      << "    .WEIGHT_STYLE(\"" << to_string(style_of(lp, ".weights")) << "\"), .STATE_STYLE(\""
-      << to_string(style_of(lp, ".v")) << "\")\n"
+      << "    .WEIGHT_STYLE(\"" << to_string(style_of(lp, ".weights")) << "\"), .ACC_STYLE(\""
+      << to_string(style_of(lp, ".acc")) << "\"), .V_STYLE(\"" << to_string(style_of(lp, ".v"))
+      << "\"),\n    .BIAS_STYLE(\"" << to_string(style_of(lp, ".bias")) << "\"), .PEND_STYLE(\""
+      << to_string(style_of(lp, ".pend")) << "\")\n"
       << ") l" << k << "_engine (\n"
       << "    .clk(clk), .rst(rst),\n"
       << "    .s_valid(" << li << "s_valid), .s_ready(" << li << "s_ready), .s_eot(" << li

@@ -33,27 +33,32 @@ CycleReport predict_cycles(const Plan& plan, const StepEvents& ev) {
       const LayerPlan& lp = plan.layers[k];
       const auto& spk = ev.spikes[k][t];
       const size_t n_words = arrivals.size() - 1;
+      int64_t last_issue = -2;  // the last chunk of the step's last event is issued here
       for (size_t j = 0; j < n_words; ++j) {
         int64_t a = std::max(arrivals[j], ready[k]);
         if (k > 0) fifo[k - 1].pops.push_back(a);
         ready[k] = a + lp.C;
+        last_issue = a + lp.C;
         rep.integrate_cycles += static_cast<uint64_t>(lp.C);
         rep.synaptic_ops += static_cast<uint64_t>(lp.n_out);
       }
       int64_t m = std::max(arrivals.back(), ready[k]);
       if (k > 0) fifo[k - 1].pops.push_back(m);
-      // Fire starts when the FIFO after this layer has room for a whole step.
-      int64_t fire_start = m + 1;
+      // Fire starts when the integrate pipeline has read its last acc word (two
+      // cycles after the last issue) and the FIFO after this layer has room
+      // for a whole step.
+      int64_t fire_start = std::max(m + 1, last_issue + 2);
       if (lp.has_fifo) {
         const FifoLog& f = fifo[k];
         int64_t allowed = lp.fifo_depth - (int64_t{lp.n_out} + 1);
         int64_t need = static_cast<int64_t>(f.pushes.size()) - allowed;  // pops required
         if (need > 0) fire_start = std::max(fire_start, f.pops[static_cast<size_t>(need - 1)] + 1);
       }
-      // Write back chunk by chunk; each spike takes one extra cycle to emit.
+      // Per chunk: one cycle to update (the lanes' pipeline register), one to
+      // write back; each spike takes one extra cycle to emit.
       std::vector<int64_t> next_arrivals;
       next_arrivals.reserve(spk.size() + 1);
-      int64_t w = fire_start + 1;
+      int64_t w = fire_start + 2;
       size_t s = 0;
       for (int c = 0; c < lp.C; ++c) {
         int64_t emit = w;
@@ -63,9 +68,9 @@ CycleReport predict_cycles(const Plan& plan, const StepEvents& ev) {
           next_arrivals.push_back(emit + kFifoLatency);
           ++s;
         }
-        w = emit + 1;
+        w = emit + 2;
       }
-      const int64_t eot = w;
+      const int64_t eot = w - 1;
       if (lp.has_fifo) fifo[k].pushes.push_back(eot);
       next_arrivals.push_back(eot + kFifoLatency);
       ready[k] = eot + 1;

@@ -35,6 +35,17 @@ MemPlan make_mem(const std::string& name, int width, int depth) {
   return m;
 }
 
+// Modelled logic cells of a memory kept in flip-flops: one per bit, plus the
+// read multiplexer (about one LUT per bit per two extra words).
+int logic_mem_luts(const MemPlan& m) {
+  return static_cast<int>(std::min<int64_t>(m.bits() + int64_t{m.width} * (m.depth / 2), INT32_MAX));
+}
+
+void set_style(MemPlan& m, MemStyle style) {
+  m.style = style;
+  m.ebr = style == MemStyle::Block ? ebr_blocks(m.width, m.depth) : 0;
+}
+
 // Proves the range of the input sum I[n] over every subset of one step's
 // events: each input contributes at most once per step (duplicates are rejected
 // when a raster is loaded), with a payload anywhere in [pmin, pmax].
@@ -66,6 +77,64 @@ int lane_luts(const LayerPlan& lp, const Layer& l) {
   return lp.acc_bits + mult + 4 * (std::max(lp.v_bits, lp.acc_bits) + 2) + leak;
 }
 
+void update_luts(LayerPlan& lp) {
+  int luts = lp.lane_luts;
+  for (const MemPlan& m : lp.mems)
+    if (m.style == MemStyle::Logic) luts += logic_mem_luts(m);
+  lp.est_luts = luts;
+}
+
+// Block RAMs left over go, one at a time, to the flip-flop memory that saves the
+// most logic cells per block; when the blocks run out, the block memories that
+// hold the fewest bits per block go back to flip-flops.
+void place_memories(Plan& plan, int ebr_capacity, int64_t ff_capacity) {
+  auto total_ebr = [&] {
+    int e = 0;
+    for (const LayerPlan& lp : plan.layers) {
+      for (const MemPlan& m : lp.mems) e += m.ebr;
+      if (lp.has_fifo) e += lp.fifo_mem.ebr;
+    }
+    return e;
+  };
+  std::vector<MemPlan*> all;
+  for (LayerPlan& lp : plan.layers)
+    for (MemPlan& m : lp.mems) {
+      set_style(m, m.bits() <= kLogicMemBits ? MemStyle::Logic : MemStyle::Block);
+      all.push_back(&m);
+    }
+  auto logic_bits = [&] {
+    int64_t b = 0;
+    for (const MemPlan* m : all)
+      if (m->style == MemStyle::Logic) b += m->bits();
+    return b;
+  };
+  while (total_ebr() > ebr_capacity) {
+    // only memories whose bits the flip-flops can still hold
+    const int64_t room = ff_capacity - logic_bits();
+    MemPlan* worst = nullptr;
+    for (MemPlan* m : all)
+      if (m->style == MemStyle::Block && m->bits() <= room &&
+          (!worst || m->bits() * worst->ebr < worst->bits() * m->ebr))
+        worst = m;
+    if (!worst) break;
+    set_style(*worst, MemStyle::Logic);
+  }
+  for (;;) {
+    const int spare = ebr_capacity - total_ebr();
+    MemPlan* best = nullptr;
+    double best_gain = 0;
+    for (MemPlan* m : all) {
+      if (m->style != MemStyle::Logic || m->bits() <= kLogicMemBits) continue;
+      const int need = ebr_blocks(m->width, m->depth);
+      const double gain = static_cast<double>(logic_mem_luts(*m)) / need;
+      if (need <= spare && gain > best_gain) best = m, best_gain = gain;
+    }
+    if (!best) break;
+    set_style(*best, MemStyle::Block);
+  }
+  for (LayerPlan& lp : plan.layers) update_luts(lp);
+}
+
 void plan_memories(const Layer& l, LayerPlan& lp) {
   lp.mems.clear();
   lp.mems.push_back(make_mem(l.name + ".weights", lp.P * lp.w_bits, l.n_in * lp.C));
@@ -74,10 +143,8 @@ void plan_memories(const Layer& l, LayerPlan& lp) {
   if (lp.has_bias) lp.mems.push_back(make_mem(l.name + ".bias", lp.P * lp.bias_bits, lp.C));
   if (l.neuron.iflif.reset == ResetMode::SubtractDeferred)
     lp.mems.push_back(make_mem(l.name + ".pend", lp.P, lp.C));
-  int luts = 150 + lp.P * lane_luts(lp, l);
-  for (const MemPlan& m : lp.mems)
-    if (m.style == MemStyle::Logic) luts += m.width * std::max(1, m.depth / 4);
-  lp.est_luts = luts;
+  lp.lane_luts = 150 + lp.P * lane_luts(lp, l);
+  update_luts(lp);
 }
 
 void set_parallel(const Layer& l, LayerPlan& lp, int P) {
@@ -163,15 +230,28 @@ Plan plan_network(const Network& net, const PlanOptions& opt, const std::string&
   plan.out_idx_w = plan.layers.back().out_idx_w;
 
   // Automatic parallelism: give lanes to the layer with the most cycles per
-  // worst-case timestep (n_in events x C chunks) while the modelled LUTs fit.
+  // worst-case timestep (n_in events x C chunks) while the modelled LUTs, the
+  // flip-flops of small memories and the block RAMs fit.
   std::vector<bool> automatic(net.layers.size());
   for (size_t k = 0; k < net.layers.size(); ++k)
     automatic[k] = opt.parallel <= 0 && net.layers[k].parallel <= 0;
-  const int budget = opt.have_capacity ? static_cast<int>(opt.capacity.luts * opt.lut_budget) : 2500;
-  auto total_luts = [&] {
-    int s = 0;
-    for (const LayerPlan& lp : plan.layers) s += lp.est_luts;
-    return s;
+  // Without a board, stay within an iCE40UP5K.
+  const Capacity cap = opt.have_capacity ? opt.capacity : Capacity{5280, 5280, 30, 4, 8};
+  const int lut_budget = static_cast<int>(cap.luts * opt.lut_budget);
+  const int ff_budget = static_cast<int>(cap.ff * opt.lut_budget);
+  auto fits = [&] {
+    place_memories(plan, cap.ebr, ff_budget);
+    int luts = 0, ebr = 0;
+    int64_t ffs = 0;
+    for (const LayerPlan& lp : plan.layers) {
+      luts += lp.est_luts;
+      for (const MemPlan& m : lp.mems) {
+        ebr += m.ebr;
+        if (m.style == MemStyle::Logic) ffs += m.bits();
+      }
+      if (lp.has_fifo) ebr += lp.fifo_mem.ebr;
+    }
+    return luts <= lut_budget && ebr <= cap.ebr && ffs <= ff_budget;
   };
   for (;;) {
     int best = -1;
@@ -189,12 +269,13 @@ Plan plan_network(const Network& net, const PlanOptions& opt, const std::string&
     int P = lp.P + 1;
     while (P < lp.n_out && ceil_div(lp.n_out, P) == lp.C) ++P;
     set_parallel(net.layers[best], lp, std::min(P, lp.n_out));
-    if (total_luts() > budget) {
+    if (!fits()) {
       lp = saved;
       automatic[best] = false;
     }
   }
 
+  place_memories(plan, cap.ebr, ff_budget);
   plan.total_ebr = 0;
   plan.est_luts = 0;
   for (const LayerPlan& lp : plan.layers) {

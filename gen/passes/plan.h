@@ -44,18 +44,19 @@ struct LayerPlan {
   bool has_fifo = false;
   int fifo_depth = 0, fifo_addr_w = 0;
   MemPlan fifo_mem;
-  int est_luts = 0;            // modelled, not measured
+  int lane_luts = 0;           // modelled: control and lanes, without memories
+  int est_luts = 0;            // modelled, not measured: lanes and flip-flop memories
 };
 
 struct Capacity {
-  int luts = 0, ebr = 0, spram = 0, dsp = 0;
+  int luts = 0, ff = 0, ebr = 0, spram = 0, dsp = 0;
 };
 
 struct PlanOptions {
   int parallel = 0;           // 0: per layer (the layer's own setting, else auto); > 0: every layer
   bool have_capacity = false; // a board was given: fit its resources
   Capacity capacity;
-  double lut_budget = 0.6;    // share of the LUTs `auto` may spend on lanes
+  double lut_budget = 0.6;    // share of the LUTs (and flip-flops) `auto` may spend
 };
 
 struct Plan {

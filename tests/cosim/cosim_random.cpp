@@ -1,6 +1,8 @@
 // Golden vs RTL on random networks: each seed becomes a network and a raster,
 // co-simulated by `spikeforge sim`. Any mismatch fails with the seed, so the
 // case can be replayed: cosim_random --spikeforge BIN --first SEED --count 1 --keep DIR.
+// With --lint VERILATOR it only generates each network's RTL and lints it with
+// `verilator --lint-only -Wall` (every random parameter set must be clean).
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -14,7 +16,7 @@
 namespace fs = std::filesystem;
 
 int main(int argc, char** argv) {
-  std::string spikeforge, keep;
+  std::string spikeforge, keep, verilator;
   uint64_t first = 0, count = 8;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
@@ -22,9 +24,10 @@ int main(int argc, char** argv) {
     else if (a == "--first") first = std::strtoull(argv[i + 1], nullptr, 10);
     else if (a == "--count") count = std::strtoull(argv[i + 1], nullptr, 10);
     else if (a == "--keep") keep = argv[i + 1];
+    else if (a == "--lint") verilator = argv[i + 1];
   }
   if (spikeforge.empty()) {
-    std::fprintf(stderr, "usage: cosim_random --spikeforge BIN [--first S] [--count N] [--keep DIR]\n");
+    std::fprintf(stderr, "usage: cosim_random --spikeforge BIN [--first S] [--count N] [--keep DIR] [--lint VERILATOR]\n");
     return 2;
   }
   const fs::path base = keep.empty() ? fs::temp_directory_path() / ("sf-random-" + std::to_string(first))
@@ -38,9 +41,19 @@ int main(int argc, char** argv) {
     sf::save_network(rn.net, net);
     sf::save_rasters({rn.raster}, in);
     const std::string log = (dir / "sim.log").string();
-    sf::ProcessResult r = sf::run_process({spikeforge, "sim", net, "--input", in, "--work",
-                                           (dir / "work").string(), "--waves", (dir / "fail.fst").string()},
-                                          log, "", 900);
+    sf::ProcessResult r;
+    if (verilator.empty()) {
+      r = sf::run_process({spikeforge, "sim", net, "--input", in, "--work", (dir / "work").string(),
+                           "--waves", (dir / "fail.fst").string()},
+                          log, "", 900);
+    } else {
+      const std::string rtl = (dir / "rtl").string();
+      r = sf::run_process({spikeforge, "gen", net, "-o", rtl}, log, "", 120);
+      if (r.exit_code == 0)
+        r = sf::run_process({verilator, "--lint-only", "-Wall", "-f", rtl + "/files.f", "--top-module", "sf_top"},
+                            (dir / "lint.log").string(), "", 120);
+      if (r.exit_code != 0) fs::copy_file(dir / "lint.log", log, fs::copy_options::overwrite_existing);
+    }
     std::string layers;
     for (const auto& l : rn.net.layers)
       layers += " " + std::to_string(l.n_out) + "(" + sf::to_string(l.neuron.model) + ",P" +

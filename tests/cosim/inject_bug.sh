@@ -55,7 +55,7 @@ expect_caught() {
 
 # 1. Read-after-write forwarding removed: back-to-back events lose updates.
 fresh_home
-mutate sf_dense_engine.v "(fwd_valid_reg && fwd_addr_reg == acc_raddr_q)" "1'b0"
+mutate sf_dense_engine.v "fwd_hit_reg ? fwd_data_reg : acc_rdata_mem" "acc_rdata_mem"
 expect_caught "no acc forwarding"
 
 # 2. Off-by-one threshold handed to the neuron lanes.
@@ -65,13 +65,13 @@ expect_caught "threshold + 1"
 
 # 3. Timing only: the fire phase waits one cycle longer than the cycle model says.
 fresh_home
-mutate sf_dense_engine.v "            if (fire_ok) begin" "            if (fire_ok && !s2_valid_reg) begin"
+mutate sf_dense_engine.v "if (fire_ok && !s2_valid_reg) begin" "if (fire_ok && !s2_valid_reg && !s3_valid_reg) begin"
 expect_caught "extra fire wait cycle"
 
 # 4. Lane validity mask dropped: padding lanes of the last chunk may spike.
 fresh_home
 mutate sf_dense_engine.v "wire [P-1:0] fire_mask = lane_spike & lane_live;" "wire [P-1:0] fire_mask = lane_spike;"
-mutate sf_dense_engine.v "            mask_next   = fire_mask;" "            mask_next   = fire_mask | {P{1'b1}};"
+mutate sf_dense_engine.v "            mask_next   = fb_mask_reg;" "            mask_next   = fb_mask_reg | {P{1'b1}};"
 expect_caught "spurious lane spikes"
 
 echo "all injected bugs caught"

@@ -100,13 +100,15 @@ TEST(CycleModel, OneLayerByHand) {
   ev.inputs = {3, 0};
   ev.spikes = {{{1, 2}, {}}};
   CycleReport r = predict_cycles(p, ev);
-  // clear: cycles 0, 1. Step 0: events accepted at 2, 4, 6; marker at 8; fire starts 9;
-  // chunk 0 written back at 10, its spike (neuron 1) emitted at 11; chunk 1 at 12, spike at 13;
-  // marker out at 14 -> 15 cycles. Step 1: marker in at 15, fire 16, chunks 17, 18, marker 19 -> 5.
+  // clear: cycles 0, 1. Step 0: events accepted at 2, 4, 6 (the last issues chunks at 7, 8);
+  // marker at 8; fire starts at 10, once the acc word of the issue at 8 was read (cycle 9);
+  // chunk 0 updated at 11, written back at 12, its spike (neuron 1) emitted at 13; chunk 1
+  // updated at 14, written back at 15, spike at 16; marker out at 17 -> 18 cycles.
+  // Step 1: marker in at 18, fire 19, chunk 0 at 20-21, chunk 1 at 22-23, marker 24 -> 7.
   ASSERT_EQ(r.cycles.size(), 2u);
-  EXPECT_EQ(r.cycles[0], 15u);
-  EXPECT_EQ(r.cycles[1], 5u);
-  EXPECT_EQ(r.total, 20u);
+  EXPECT_EQ(r.cycles[0], 18u);
+  EXPECT_EQ(r.cycles[1], 7u);
+  EXPECT_EQ(r.total, 25u);
   EXPECT_EQ(r.integrate_cycles, 6u);
   EXPECT_EQ(r.synaptic_ops, 12u);
 }
