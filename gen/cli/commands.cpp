@@ -2,14 +2,21 @@
 
 #include <stdlib.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
+#include "board/board.h"
+#include "board/emit.h"
+#include "board/host.h"
+#include "board/pll.h"
+#include "board/synth.h"
 #include "cosim.h"
 #include "emit/verilog.h"
 #include "golden.h"
@@ -33,8 +40,13 @@ namespace sf::cli {
 namespace {
 
 struct Options {
-  std::string net, input, trace, summary_json, out, parallel = "auto", waves, work, board;
+  std::string net, input, trace, summary_json, out, parallel = "auto", waves, work, target = "verilog";
+  std::string board, port;
   std::string a, b;
+  double freq_mhz = 0;  // 0: the board's default network clock
+  int baud = 0;         // 0: the board's default
+  int seed = 1;         // nextpnr placement seed
+  double timeout_s = 10;
   int sample = -1;
   int max_samples = 0;
   bool keep = false;
@@ -78,6 +90,134 @@ std::vector<Trace> golden_traces(const Network& net, const std::vector<Raster>& 
   ref::Simulator simulator(net);
   for (const Raster& r : samples) out.push_back(simulator.run(r));
   return out;
+}
+
+// ---------------------------------------------------------------------------
+// Board: what `gen --board`, `synth`, `flow` and `host` share.
+
+struct BoardSetup {
+  board::Board board;
+  board::PllConfig pll;
+  int baud = 0;
+};
+
+BoardSetup board_setup() {
+  BoardSetup b;
+  b.board = board::load_board(opt.board, source_dir() + "/fpga_boards");
+  if (opt.freq_mhz < 0 || (opt.freq_mhz > 0 && opt.freq_mhz < 1))
+    throw InputError("--freq: found " + std::to_string(opt.freq_mhz) + ", expected a clock in MHz >= 1");
+  const double want = opt.freq_mhz > 0 ? opt.freq_mhz * 1e6 : b.board.default_target_hz;
+  b.pll = board::ice40_pll(b.board.clock_hz, want);
+  if (opt.baud < 0) throw InputError("--baud: found " + std::to_string(opt.baud) + ", expected a positive rate");
+  b.baud = opt.baud > 0 ? opt.baud : b.board.default_baud;
+  return b;
+}
+
+gen::PlanOptions board_plan_options(const board::Board& board) {
+  gen::PlanOptions po = plan_options();
+  po.have_capacity = true;
+  po.capacity.luts = board.capacity.lut;
+  po.capacity.ff = board.capacity.ff;
+  po.capacity.ebr = board.capacity.ebr;
+  po.capacity.spram = board.capacity.spram;
+  po.capacity.dsp = board.capacity.dsp;
+  return po;
+}
+
+board::TopInterface top_interface(const gen::Plan& plan) {
+  board::TopInterface t;
+  t.in_idx_w = plan.in_idx_w;
+  t.in_pay_w = plan.in_pay_bits;
+  t.out_idx_w = plan.out_idx_w;
+  t.in_pay_signed = plan.in_pay_signed;
+  return t;
+}
+
+json board_report(const BoardSetup& b) {
+  json pll = b.pll.bypass ? json{{"bypass", true}}
+                          : json{{"bypass", false}, {"divr", b.pll.divr}, {"divf", b.pll.divf},
+                                 {"divq", b.pll.divq}, {"filter_range", b.pll.filter_range}};
+  return {{"name", b.board.name},       {"device", b.board.device},
+          {"package", b.board.package}, {"oscillator_hz", b.board.clock_hz},
+          {"clock_hz", b.pll.out_hz},   {"pll", pll},
+          {"baud", b.baud},
+          {"capacity", {{"lut", b.board.capacity.lut}, {"ebr", b.board.capacity.ebr},
+                        {"spram", b.board.capacity.spram}, {"dsp", b.board.capacity.dsp}}}};
+}
+
+// Plans, emits the network (and, with a board, its wrapper) into opt.out.
+// Nothing is left in opt.out when this throws.
+struct Generated {
+  Network net;
+  gen::Plan plan;
+  std::optional<BoardSetup> board;
+};
+
+Generated generate() {
+  Generated g{load_network(opt.net), {}, std::nullopt};
+  if (!opt.board.empty()) g.board = board_setup();
+  g.plan = gen::plan_network(g.net, g.board ? board_plan_options(g.board->board) : plan_options(), opt.net);
+  StagedDir out(opt.out);
+  gen::emit_verilog(g.net, g.plan, out.path(), absolute_path(opt.out), source_dir() + "/rtl_templates");
+  json report = plan_report(g.net, g.plan);
+  std::string summary = plan_summary(g.net, g.plan);
+  if (g.board) {
+    board::emit_board_files(g.board->board, top_interface(g.plan), g.board->pll, g.board->baud, out.path());
+    report["board"] = board_report(*g.board);
+    char line[160];
+    std::snprintf(line, sizeof line, "  board %s: clock %.3f MHz%s, UART %d baud\n",
+                  g.board->board.name.c_str(), g.board->pll.out_hz / 1e6,
+                  g.board->pll.bypass ? " (oscillator)" : " (PLL)", g.board->baud);
+    summary += line;
+  }
+  write_file_atomic(out.file("report.json"), report.dump(2) + "\n");
+  write_file_atomic(out.file("summary.txt"), summary);
+  out.commit();
+  std::cout << summary;
+  return g;
+}
+
+std::string resource_line(const char* what, const board::Resource& r) {
+  char buf[128];
+  const double pct = r.capacity ? 100.0 * r.used / r.capacity : 0.0;
+  std::snprintf(buf, sizeof buf, "  %-12s %6d / %-6d (%5.1f %%)\n", what, r.used, r.capacity, pct);
+  return buf;
+}
+
+std::string synth_summary(const board::SynthReport& r) {
+  std::string s = "bitstream for " + r.board + " (measured by yosys / nextpnr):\n";
+  s += resource_line("logic cells", r.lc);
+  s += resource_line("LUT4", r.lut4);
+  s += resource_line("flip-flops", r.ff);
+  s += resource_line("EBR", r.ebr);
+  s += resource_line("SPRAM", r.spram);
+  s += resource_line("DSP", r.dsp);
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "  Fmax         %.2f MHz (%s), clock %.3f MHz: timing %s\n", r.fmax_mhz,
+                r.fmax_clock.empty() ? "no clock" : r.fmax_clock.c_str(), r.target_mhz,
+                r.timing_met ? "met" : "MISSED");
+  s += buf;
+  s += "  bitstream: " + r.bin_path + "\n";
+  return s;
+}
+
+// Synthesizes what generate() wrote into opt.out; the tool logs and the .bin go
+// to opt.out/synth.
+board::SynthReport synthesize_generated(const Generated& g) {
+  const BoardSetup& b = *g.board;
+  std::vector<std::string> files =
+      board::board_source_list(b.board, source_dir() + "/rtl_templates", absolute_path(opt.out));
+  board::SynthOptions so;
+  so.data_dir = absolute_path(opt.out);
+  so.seed = opt.seed;
+  std::cout << "synthesizing for " << b.board.name << " at " << b.pll.out_hz / 1e6
+            << " MHz (yosys, nextpnr-ice40, icepack)...\n" << std::flush;
+  board::SynthReport r =
+      board::synthesize(b.board, files, "sf_board_top", absolute_path(opt.out) + "/synth", b.pll.out_hz, so);
+  std::string text = synth_summary(r);
+  write_file_atomic(absolute_path(opt.out) + "/synth/summary.txt", text);
+  std::cout << text;
+  return r;
 }
 
 int cmd_run() {
@@ -150,15 +290,15 @@ int cmd_run() {
 }
 
 int cmd_gen() {
-  Network net = load_network(opt.net);
-  gen::Plan plan = gen::plan_network(net, plan_options(), opt.net);
-  StagedDir out(opt.out);
-  gen::emit_verilog(net, plan, out.path(), absolute_path(opt.out), source_dir() + "/rtl_templates");
-  write_file_atomic(out.file("report.json"), plan_report(net, plan).dump(2) + "\n");
-  std::string summary = plan_summary(net, plan);
-  write_file_atomic(out.file("summary.txt"), summary);
-  out.commit();
-  std::cout << summary << "wrote " << opt.out << "/sf_top.v, memory init files, report.json\n";
+  generate();
+  std::cout << "wrote " << opt.out << ": sf_top.v" << (opt.board.empty() ? "" : ", sf_board_core.v, sf_board_top.v")
+            << ", memory init files, report.json\n";
+  return 0;
+}
+
+int cmd_synth() {
+  Generated g = generate();
+  synthesize_generated(g);
   return 0;
 }
 
@@ -186,17 +326,12 @@ class WorkDir {
   std::string path_;
 };
 
-int cmd_sim() {
-  Network net = load_network(opt.net);
-  std::vector<Raster> samples = pick_samples(load_rasters(opt.input, &net));
-  if (!opt.trace.empty() && samples.size() != 1)
-    throw InputError(opt.input + ": holds " + std::to_string(samples.size()) +
-                     " samples; --trace writes one sample's trace: choose it with --sample N");
-  gen::Plan plan = gen::plan_network(net, plan_options(), opt.net);
+// Co-simulates `samples` and prints the verdict; 0 when nothing differs, 1 otherwise.
+int cosimulate_and_report(const Network& net, const gen::Plan& plan, const std::vector<Raster>& samples,
+                          const std::string& work_dir) {
   std::vector<Trace> golden = golden_traces(net, samples);
-  WorkDir work(opt.work, opt.keep);
   sim::CosimOptions co;
-  co.work_dir = work.path();
+  co.work_dir = work_dir;
   co.waves = opt.waves;
   co.source_dir = source_dir();
   sim::CosimResult res = sim::cosimulate(net, plan, samples, golden, co);
@@ -213,7 +348,7 @@ int cmd_sim() {
   if (!res.ok) {
     std::cout << res.message;
     if (!opt.waves.empty()) std::cout << "waveform: " << opt.waves << "\n";
-    std::cout << "RESULT: MISMATCH (work dir " << work.path() << ")\n";
+    std::cout << "RESULT: MISMATCH (work dir " << work_dir << ")\n";
     return 1;
   }
   // The harness checked everything online; compare the recorded traces once more.
@@ -235,6 +370,93 @@ int cmd_sim() {
               res.run_seconds,
               res.run_seconds > 0 ? static_cast<double>(res.total_cycles) / res.run_seconds / 1e6 : 0.0);
   std::printf("RESULT: PASS\n");
+  return 0;
+}
+
+std::vector<Raster> load_samples_for(const Network& net) {
+  std::vector<Raster> samples = pick_samples(load_rasters(opt.input, &net));
+  if (!opt.trace.empty() && samples.size() != 1)
+    throw InputError(opt.input + ": holds " + std::to_string(samples.size()) +
+                     " samples; --trace writes one sample's trace: choose it with --sample N");
+  return samples;
+}
+
+int cmd_sim() {
+  Network net = load_network(opt.net);
+  std::vector<Raster> samples = load_samples_for(net);
+  gen::Plan plan = gen::plan_network(net, plan_options(), opt.net);
+  WorkDir work(opt.work, opt.keep);
+  return cosimulate_and_report(net, plan, samples, work.path());
+}
+
+// gen --board, sim, synth: the whole path from a network to a verified bitstream.
+int cmd_flow() {
+  {
+    // Reject a bad raster before anything is written.
+    Network net = load_network(opt.net);
+    load_samples_for(net);
+  }
+  auto t0 = std::chrono::steady_clock::now();
+  std::cout << "== generate\n";
+  Generated g = generate();
+  std::vector<Raster> samples = load_samples_for(g.net);
+  std::cout << "== co-simulate (Verilator vs golden model)\n";
+  const int rc = cosimulate_and_report(g.net, g.plan, samples, absolute_path(opt.out) + "/sim");
+  if (rc != 0) return rc;
+  std::cout << "== synthesize\n";
+  board::SynthReport r = synthesize_generated(g);
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::printf("== flow done in %.1f s: RTL co-simulated exactly (%zu sample(s)), bitstream %s\n", secs,
+              samples.size(), r.bin_path.c_str());
+  return 0;
+}
+
+// Runs a raster on a board over a serial port and checks the output against the golden model.
+int cmd_host() {
+  Network net = load_network(opt.net);
+  std::vector<Raster> samples = pick_samples(load_rasters(opt.input, &net));
+  BoardSetup b = board_setup();
+  gen::Plan plan = gen::plan_network(net, board_plan_options(b.board), opt.net);
+  if (!(opt.timeout_s > 0)) throw InputError("--timeout: expected a positive number of seconds");
+  const std::string& out_layer = net.layers.back().name;
+  int mismatches = 0;
+  ref::Simulator simulator(net);
+  for (size_t n = 0; n < samples.size(); ++n) {
+    std::vector<std::vector<int>> got =
+        board::run_on_board(opt.port, b.baud, samples[n], top_interface(plan), opt.timeout_s);
+    Trace want = simulator.run(samples[n], {false, -1});
+    std::vector<std::vector<int>> expect(static_cast<size_t>(want.timesteps));
+    for (const LayerTrace& l : want.layers)
+      if (l.name == out_layer)
+        for (const auto& sp : l.spikes) expect[static_cast<size_t>(sp.t)].push_back(sp.neuron);
+    std::cout << "sample " << n << ":";
+    std::vector<int64_t> counts(static_cast<size_t>(net.output_size()), 0);
+    for (size_t t = 0; t < got.size(); ++t) {
+      std::vector<int> g = got[t], e = t < expect.size() ? expect[t] : std::vector<int>{};
+      for (int i : g)
+        if (i >= 0 && static_cast<size_t>(i) < counts.size()) ++counts[static_cast<size_t>(i)];
+      std::sort(g.begin(), g.end());
+      std::sort(e.begin(), e.end());
+      if (g != e) {
+        ++mismatches;
+        std::cout << "\n  timestep " << t << ": board sent " << g.size() << " spikes, golden model "
+                  << e.size();
+      }
+    }
+    int cls = 0;
+    for (size_t i = 1; i < counts.size(); ++i)
+      if (counts[i] > counts[static_cast<size_t>(cls)]) cls = static_cast<int>(i);
+    std::cout << " output spike counts [";
+    for (size_t i = 0; i < counts.size(); ++i) std::cout << (i ? " " : "") << counts[i];
+    std::cout << "] -> class " << cls;
+    if (samples[n].label) std::cout << " (label " << *samples[n].label << ")";
+    std::cout << "\n";
+  }
+  if (mismatches) {
+    std::cout << "RESULT: MISMATCH (" << mismatches << " timesteps differ from the golden model)\n";
+    return 1;
+  }
+  std::cout << "RESULT: PASS (board output equals the golden model)\n";
   return 0;
 }
 
@@ -263,7 +485,43 @@ void register_commands(CLI::App& app) {
   g->add_option("network", opt.net, "network JSON")->required();
   g->add_option("-o,--out", opt.out, "output directory")->required();
   g->add_option("--parallel", opt.parallel, "lanes per layer: auto or P");
-  g->add_option("--target", opt.board, "verilog (HLS comes later)")->check(CLI::IsMember({"verilog"}));
+  g->add_option("--target", opt.target, "verilog (HLS comes later)")->check(CLI::IsMember({"verilog"}));
+  g->add_option("--board", opt.board, "also emit the board wrapper (fpga_boards/<B>), fit its capacity");
+  g->add_option("--freq", opt.freq_mhz, "network clock in MHz with --board (default: the board's)");
+  g->add_option("--baud", opt.baud, "UART baud rate with --board (default: the board's)");
+
+  auto* sy = app.add_subcommand("synth", "generate for a board and build the bitstream");
+  sy->add_option("network", opt.net, "network JSON")->required();
+  sy->add_option("--board", opt.board, "board (fpga_boards/<B>)")->required();
+  sy->add_option("-o,--out", opt.out, "output directory")->required();
+  sy->add_option("--parallel", opt.parallel, "lanes per layer: auto or P");
+  sy->add_option("--freq", opt.freq_mhz, "network clock in MHz (default: the board's)");
+  sy->add_option("--baud", opt.baud, "UART baud rate (default: the board's)");
+  sy->add_option("--seed", opt.seed, "nextpnr placement seed");
+
+  auto* fl = app.add_subcommand("flow", "generate, co-simulate and synthesize in one go");
+  fl->add_option("network", opt.net, "network JSON")->required();
+  fl->add_option("--input", opt.input, "input raster to co-simulate")->required();
+  fl->add_option("--board", opt.board, "board (fpga_boards/<B>)")->required();
+  fl->add_option("-o,--out", opt.out, "output directory")->required();
+  fl->add_option("--parallel", opt.parallel, "lanes per layer: auto or P");
+  fl->add_option("--freq", opt.freq_mhz, "network clock in MHz (default: the board's)");
+  fl->add_option("--baud", opt.baud, "UART baud rate (default: the board's)");
+  fl->add_option("--seed", opt.seed, "nextpnr placement seed");
+  fl->add_option("--waves", opt.waves, "FST waveform written on the first mismatch");
+  fl->add_option("--sample", opt.sample, "co-simulate only sample N of a batch raster");
+  fl->add_option("--max-samples", opt.max_samples, "co-simulate at most N samples");
+
+  auto* h = app.add_subcommand("host", "run a raster on a board over its serial port");
+  h->add_option("network", opt.net, "network JSON (the one the board was built from)")->required();
+  h->add_option("--input", opt.input, "input raster")->required();
+  h->add_option("--board", opt.board, "board (fpga_boards/<B>)")->required();
+  h->add_option("--port", opt.port, "serial port, e.g. /dev/ttyUSB1")->required();
+  h->add_option("--baud", opt.baud, "UART baud rate (default: the board's)");
+  h->add_option("--parallel", opt.parallel, "the --parallel the bitstream was built with");
+  h->add_option("--timeout", opt.timeout_s, "seconds to wait for each answer");
+  h->add_option("--sample", opt.sample, "run only sample N of a batch raster");
+  h->add_option("--max-samples", opt.max_samples, "run at most N samples");
 
   auto* s = app.add_subcommand("sim", "co-simulate the generated RTL against the golden model");
   s->add_option("network", opt.net, "network JSON")->required();
@@ -285,6 +543,9 @@ int run_selected(CLI::App& app) {
   if (app.got_subcommand("run")) return cmd_run();
   if (app.got_subcommand("gen")) return cmd_gen();
   if (app.got_subcommand("sim")) return cmd_sim();
+  if (app.got_subcommand("synth")) return cmd_synth();
+  if (app.got_subcommand("flow")) return cmd_flow();
+  if (app.got_subcommand("host")) return cmd_host();
   if (app.got_subcommand("diff")) return cmd_diff();
   throw InputError("unknown command");
 }

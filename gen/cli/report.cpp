@@ -44,9 +44,10 @@ json plan_report(const Network& net, const gen::Plan& plan) {
           {"ebr_blocks", plan.total_ebr},
           {"estimated_luts_modelled", plan.est_luts},
           {"cycle_model",
-           "per layer and timestep: C_k cycles per input event (accepted back to back), then "
-           "1 + C_k + spikes cycles of fire phase after the marker (once the downstream FIFO has "
-           "room for a whole timestep); FIFO latency 2 cycles; C_k cycles of state clear after reset"}};
+           "per layer and timestep: C_k cycles per input event (accepted back to back); the fire "
+           "phase starts at max(marker + 1, last chunk issue + 2), once the downstream FIFO has "
+           "room for a whole timestep, and lasts 1 + 2 C_k + spikes cycles; FIFO latency 2 cycles; "
+           "C_k cycles of state clear after reset (docs/cycle-model.md)"}};
 }
 
 std::string plan_summary(const Network& net, const gen::Plan& plan) {

@@ -110,13 +110,36 @@ void check_weight_range(const JsonCtx& c, const Layer& l) {
     }
 }
 
+bool is_identifier(const std::string& s) {
+  if (s.empty() || s.size() > 64) return false;
+  auto alpha = [](char ch) { return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_'; };
+  if (!alpha(s[0])) return false;
+  for (char ch : s)
+    if (!alpha(ch) && !(ch >= '0' && ch <= '9')) return false;
+  return true;
+}
+
+// Network names go into generated file headers and reports: plain characters only.
+bool is_plain_name(const std::string& s) {
+  if (s.empty() || s.size() > 128) return false;
+  for (char ch : s) {
+    const bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+                    ch == '_' || ch == '-' || ch == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
 Layer parse_layer(const std::string& path, const json& lj, size_t index, int n_in_expected) {
   JsonCtx c0(path, "layers[" + std::to_string(index) + "]");
   c0.check_object(lj, "", {"name", "type", "in", "out", "weight_bits", "weights", "weights_file",
                            "bias", "neuron", "hardware"});
   Layer l;
   l.name = c0.get_string(lj, "name");
-  if (l.name.empty()) c0.fail("name", "\"\"", "a non-empty name");
+  if (!is_identifier(l.name))
+    c0.fail("name", describe(lj.at("name")),
+            "an identifier of at most 64 characters: a letter or '_', then letters, digits or '_' "
+            "(layer names become file and Verilog signal names)");
   JsonCtx c(path, "layer '" + l.name + "'");
   c.get_enum(lj, "type", {"dense"}, nullptr);
   l.n_in = static_cast<int>(c.get_int(lj, "in", 1, kMaxNeurons));
@@ -231,13 +254,19 @@ Network load_network(const std::string& path) {
     c.fail("version", describe(ver), std::to_string(kFormatVersion) + " (the versions this build reads)");
   Network net;
   net.name = c.get_string(doc, "name");
-  if (net.name.empty()) c.fail("name", "\"\"", "a non-empty name");
+  if (!is_plain_name(net.name))
+    c.fail("name", describe(doc.at("name")),
+           "1 to 128 characters from letters, digits, '_', '-' and '.'");
+  if (doc.contains("description")) c.get_string(doc, "description");
   net.timesteps = static_cast<int>(c.get_int_or(doc, "timesteps", 1, kMaxTimesteps, 1));
 
   const json& in = c.require(doc, "input");
   c.check_object(in, "input", {"size", "payload_bits", "payload_signed"});
   net.input_size = static_cast<int>(c.get_int(in, "size", 1, kMaxNeurons, "input."));
   net.input_payload_signed = c.get_bool_or(in, "payload_signed", false, "input.");
+  if (net.input_payload_signed && !in.contains("payload_bits"))
+    c.fail("input.payload_bits", "nothing (missing)",
+           "a width of 2..16 bits: a signed payload needs its width stated");
   net.input_payload_bits = static_cast<int>(
       c.get_int_or(in, "payload_bits", net.input_payload_signed ? 2 : 1, 16, 1, "input."));
 

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# SpikeForge benchmarks: prints measured figures (nothing here is a pass/fail test).
+#   1. golden model: synaptic events/s on shared/bench's 1000-1000-1000-10 IF workload,
+#      next to the peers (PyTorch, Brian2) timed in the same run by peer_bench.py;
+#   2. Verilator harness: cycles/s co-simulating the Fashion-MNIST example;
+#   3. synaptic operations per integrate cycle vs the lane count P;
+#   4. generation time (spikeforge gen);
+#   5. resources and Fmax of the example's bitstream (yosys / nextpnr).
+# usage: bench/run_benchmarks.sh [--skip-peers] [--skip-synth]   (after scripts/build.sh)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+py=${PYTHON:-/usr/bin/python3}
+sf=$root/build/gen/cli/spikeforge
+out=$root/out/bench
+ex=$root/examples/fashion_mnist
+skip_peers=0 skip_synth=0
+for a in "$@"; do
+  case $a in
+    --skip-peers) skip_peers=1 ;;
+    --skip-synth) skip_synth=1 ;;
+    *) echo "usage: $0 [--skip-peers] [--skip-synth]" >&2; exit 2 ;;
+  esac
+done
+mkdir -p "$out"
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+
+echo
+echo "== 1. golden model vs peers (measured, one thread)"
+peer_script=${PEER_BENCH:-$root/../shared/bench/peer_bench.py}
+if [[ $skip_peers -eq 0 && -f $peer_script ]]; then
+  "$py" "$peer_script" --out "$out/peers" | tail -n 20
+  "$root/build/bench/golden/sf_bench_golden" --network "$out/peers/network.plain.json" \
+    --raster "$out/peers/input.raster.json" --results "$out/peers/results.json"
+else
+  echo "(peer_bench.py not run: golden model on its built-in copy of the workload)"
+  "$root/build/bench/golden/sf_bench_golden"
+fi
+
+echo
+echo "== 2. Verilator co-simulation speed on the example (measured)"
+"$py" "$ex/make_rasters.py" --split test --first 0 --count 100 --out "$out/test100.raster.json" > /dev/null
+"$sf" sim "$ex/network.json" --input "$out/test100.raster.json" --work "$out/sim_example" | tail -n 6
+
+echo
+echo "== 3. synaptic operations per integrate cycle vs P (measured in co-simulation)"
+"$py" "$ex/make_rasters.py" --split test --first 0 --count 10 --out "$out/test10.raster.json" > /dev/null
+for p in 1 2 4 8 16; do
+  line=$("$sf" sim "$ex/network.json" --input "$out/test10.raster.json" --parallel "$p" \
+           --work "$out/sim_p$p" | grep -E 'synaptic ops|cycles:')
+  echo "P=$p: $(echo "$line" | tr '\n' ';')"
+done
+
+echo
+echo "== 4. generation time (measured, wall clock)"
+"$py" - "$out/dense_784_512_10.json" <<'PY'
+import json, random, sys
+random.seed(1)
+def layer(name, n_in, n_out, theta):
+    return {"name": name, "type": "dense", "in": n_in, "out": n_out, "weight_bits": 4,
+            "weights": [[random.randint(-8, 7) for _ in range(n_in)] for _ in range(n_out)],
+            "neuron": {"model": "if", "threshold": theta, "v_bits": 16, "fire": "ge", "reset": "subtract"}}
+json.dump({"format": "spikeforge-network", "version": 1, "name": "dense_784_512_10", "timesteps": 8,
+           "input": {"size": 784, "payload_bits": 1},
+           "layers": [layer("fc1", 784, 512, 40), layer("fc2", 512, 10, 40)]}, open(sys.argv[1], "w"))
+PY
+for n in "$ex/network.json" "$out/dense_784_512_10.json"; do
+  s=$(date +%s%N)
+  "$sf" gen "$n" -o "$out/gen_$(basename "$n" .json)" > /dev/null
+  e=$(date +%s%N)
+  echo "spikeforge gen $(basename "$n"): $(( (e - s) / 1000000 )) ms"
+done
+
+if [[ $skip_synth -eq 0 ]]; then
+  echo
+  echo "== 5. example bitstream: resources and Fmax (measured by yosys / nextpnr-ice40)"
+  rm -rf "$out/synth_example"
+  "$sf" synth "$ex/network.json" --board icebreaker -o "$out/synth_example" | tail -n 9
+fi
