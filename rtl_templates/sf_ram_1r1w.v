@@ -19,7 +19,8 @@ module sf_ram_1r1w #
     parameter integer ADDR_W = 4,
     // Hex file loaded at elaboration ($readmemh), "" for all zeros
     parameter INIT_FILE = "",
-    // "block" (EBR), "huge" (SPRAM) or "logic" (flip-flops / LUTs)
+    // "block" (EBR) or "logic" (flip-flops / LUTs). Not "huge": iCE40 SPRAM is not
+    // initialized by the bitstream, so it needs a loader this RAM does not have.
     parameter STYLE = "block"
 )
 (
@@ -41,6 +42,10 @@ initial begin
         $error("Error: WIDTH and DEPTH must be positive (instance %m)");
         $finish;
     end
+    if (STYLE != "block" && STYLE != "logic") begin
+        $error("Error: STYLE must be \"block\" or \"logic\" (instance %m)");
+        $finish;
+    end
     if ((1 << ADDR_W) < DEPTH) begin
         $error("Error: ADDR_W too small for DEPTH (instance %m)");
         $finish;
@@ -50,21 +55,10 @@ end
 reg [WIDTH-1:0] rd_data_reg;
 assign rd_data = rd_data_reg;
 
+// Two branches only because a synthesis attribute takes a constant, not a parameter.
 generate
 if (STYLE == "logic") begin : g_logic
     (* ram_style = "logic" *) reg [WIDTH-1:0] mem [0:DEPTH-1];
-    integer i;
-    initial begin
-        for (i = 0; i < DEPTH; i = i + 1) mem[i] = {WIDTH{1'b0}};
-        if (INIT_FILE != "") $readmemh(INIT_FILE, mem);
-        rd_data_reg = {WIDTH{1'b0}};
-    end
-    always @(posedge clk) begin
-        if (wr_en) mem[wr_addr] <= wr_data;
-        if (rd_en) rd_data_reg <= mem[rd_addr];
-    end
-end else if (STYLE == "huge") begin : g_huge
-    (* ram_style = "huge" *) reg [WIDTH-1:0] mem [0:DEPTH-1];
     integer i;
     initial begin
         for (i = 0; i < DEPTH; i = i + 1) mem[i] = {WIDTH{1'b0}};

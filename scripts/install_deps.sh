@@ -1,16 +1,22 @@
 #!/usr/bin/env bash
 # Installs the Debian packages SpikeForge needs to build, test, co-simulate and
 # synthesize. Safe to run any number of times: it installs only what is missing.
-#   usage: scripts/install_deps.sh [--training]   (--training adds PyTorch, to retrain the example)
+#   usage: scripts/install_deps.sh [--training] [--bench]
+#     --training adds PyTorch (to retrain the example); --bench adds PyTorch and
+#     Brian2 (the simulators bench/run_benchmarks.sh compares with).
 set -euo pipefail
 
 pkgs=(cmake make g++ ccache pkg-config git
       verilator yosys nextpnr-ice40 fpga-icestorm iverilog
       nlohmann-json3-dev libcli11-dev libgtest-dev libbenchmark-dev zlib1g-dev
       python3 python3-numpy dataset-fashion-mnist)
-if [ "${1:-}" = "--training" ]; then
-  pkgs+=(python3-torch)
-fi
+for a in "$@"; do
+  case $a in
+    --training) pkgs+=(python3-torch) ;;
+    --bench) pkgs+=(python3-torch python3-brian) ;;
+    *) echo "usage: $0 [--training] [--bench]" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${pkgs[@]}"; do

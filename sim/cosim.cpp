@@ -128,6 +128,7 @@ CosimResult cosimulate(const Network& net, const gen::Plan& plan, const std::vec
   res.ok = r.exit_code == 0;
   if (!res.ok) res.message = log_tail(run_log, 4000);
   res.total_cycles = result.value("total_cycles", uint64_t{0});
+  res.sim_seconds = result.value("sim_seconds", 0.0);
   const auto& samples = result.at("samples");
   for (size_t n = 0; n < samples.size(); ++n) {
     Trace t;

@@ -25,6 +25,7 @@ struct CosimResult {
   std::vector<gen::CycleReport> predicted; // per sample
   uint64_t total_cycles = 0;
   double build_seconds = 0, run_seconds = 0;
+  double sim_seconds = 0;  // of run_seconds: clocking the model and checking it (no file I/O)
 };
 
 // Events per timestep as the cycle model needs them.

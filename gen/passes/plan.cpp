@@ -159,7 +159,6 @@ const char* to_string(MemStyle s) {
   switch (s) {
     case MemStyle::Block: return "block";
     case MemStyle::Logic: return "logic";
-    case MemStyle::Huge: return "huge";
   }
   return "block";
 }
@@ -207,7 +206,9 @@ Plan plan_network(const Network& net, const PlanOptions& opt, const std::string&
                        std::to_string(lp.acc_bits) + " bits (range " + std::to_string(lp.acc_min) +
                        ".." + std::to_string(lp.acc_max) + "), expected at most " +
                        std::to_string(kMaxAccBits) + " (reduce weights, fan-in or payload bits)");
-    int P = opt.parallel > 0 ? opt.parallel : l.parallel;
+    // --parallel P applies to every layer, each taking at most one lane per neuron;
+    // a layer's own hardware.parallel must be one the layer can have.
+    int P = opt.parallel > 0 ? std::min(opt.parallel, l.n_out) : l.parallel;
     if (P > l.n_out)
       throw InputError(net_file + ": layer '" + l.name + "': parallel: found " + std::to_string(P) +
                        ", expected 1.." + std::to_string(l.n_out) + " (at most one lane per neuron)");

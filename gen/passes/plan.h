@@ -15,8 +15,8 @@
 
 namespace sf::gen {
 
-enum class MemStyle { Block, Logic, Huge };
-const char* to_string(MemStyle s);  // "block" | "logic" | "huge" (the RTL's STYLE values)
+enum class MemStyle { Block, Logic };  // (SPRAM would need a start-up loader: not built)
+const char* to_string(MemStyle s);  // "block" | "logic" (the RTL's STYLE values)
 
 struct MemPlan {
   std::string name;  // "fc1.weights"
@@ -53,7 +53,7 @@ struct Capacity {
 };
 
 struct PlanOptions {
-  int parallel = 0;           // 0: per layer (the layer's own setting, else auto); > 0: every layer
+  int parallel = 0;           // 0: per layer (the layer's own setting, else auto); > 0: every layer, capped at its size
   bool have_capacity = false; // a board was given: fit its resources
   Capacity capacity;
   double lut_budget = 0.6;    // share of the LUTs (and flip-flops) `auto` may spend

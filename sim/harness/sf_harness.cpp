@@ -11,6 +11,7 @@
 // re-run with tracing on so the waveform ends at the failing cycle.
 #include <array>
 #include <cstdint>
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -262,11 +263,14 @@ int main(int argc, char** argv) {
   json result = {{"samples", json::array()}};
   int status = 0;
   uint64_t total_cycles = 0;
+  double sim_seconds = 0;  // clocking the model and checking it, without file I/O
   const auto& samples = doc.at("samples");
   for (size_t n = 0; n < samples.size(); ++n) {
     Sample s = parse_sample(samples[n]);
     Observed obs;
+    const auto t0 = std::chrono::steady_clock::now();
     Mismatch mm = run_sample(s, obs, waves, 0);
+    sim_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     json r = {{"cycles", obs.cycles}};
     json layers = json::array();
     for (size_t k = 0; k < s.layers.size(); ++k)
@@ -291,6 +295,7 @@ int main(int argc, char** argv) {
     result["samples"].push_back(r);
   }
   result["total_cycles"] = total_cycles;
+  result["sim_seconds"] = sim_seconds;
   std::ofstream out(result_path);
   out << result.dump() << "\n";
   return status;
