@@ -79,17 +79,36 @@ std::string fmt_where(const LayerExpect& l, int neuron, int t, uint64_t cycle) {
   return o.str();
 }
 
-// Runs one sample. With `trace_until` > 0 a waveform is written up to that cycle.
-Mismatch run_sample(const Sample& s, Observed& obs, const std::string& waves, uint64_t trace_until) {
-  auto ctx = std::make_unique<VerilatedContext>();
-  auto top = std::make_unique<Vsf_top>(ctx.get());
-  std::unique_ptr<VerilatedFstC> tfp;
-  if (trace_until > 0) {
-    ctx->traceEverOn(true);
-    tfp = std::make_unique<VerilatedFstC>();
-    top->trace(tfp.get(), 99);
-    tfp->open(waves.c_str());
+// One verilated design, kept across samples: each sample starts with a reset,
+// so state left by the previous sample must not matter (which the run checks).
+struct Model {
+  std::unique_ptr<VerilatedContext> ctx;
+  std::unique_ptr<Vsf_top> top;
+  std::unique_ptr<VerilatedFstC> fst;  // only for the re-run that writes a waveform
+  uint64_t sim_time = 0;
+
+  explicit Model(const std::string& waves = "") : ctx(std::make_unique<VerilatedContext>()) {
+    if (!waves.empty()) ctx->traceEverOn(true);
+    top = std::make_unique<Vsf_top>(ctx.get());
+    if (!waves.empty()) {
+      fst = std::make_unique<VerilatedFstC>();
+      top->trace(fst.get(), 99);
+      fst->open(waves.c_str());
+    }
   }
+  ~Model() {
+    if (fst) fst->close();
+    top->final();
+  }
+  Model(const Model&) = delete;
+  Model& operator=(const Model&) = delete;
+};
+
+// Runs one sample on `m`. With `trace_until` > 0 the waveform (m.fst) gets this
+// sample's cycles up to that one.
+Mismatch run_sample(Model& m, const Sample& s, Observed& obs, uint64_t trace_until) {
+  Vsf_top* const top = m.top.get();
+  VerilatedFstC* const tfp = trace_until > 0 ? m.fst.get() : nullptr;
   const size_t L = s.layers.size();
   obs = Observed{};
   obs.spikes.resize(L);
@@ -100,7 +119,7 @@ Mismatch run_sample(const Sample& s, Observed& obs, const std::string& waves, ui
   for (size_t k = 0; k < L; ++k) vstate[k].assign(static_cast<size_t>(s.layers[k].n_out), 0);
   sf::sim::Probe probes[kSfLayers];
 
-  uint64_t sim_time = 0;
+  uint64_t& sim_time = m.sim_time;
   auto tick = [&](bool rst) {
     top->rst = rst;
     top->clk = 0;
@@ -233,8 +252,6 @@ Mismatch run_sample(const Sample& s, Observed& obs, const std::string& waves, ui
     }
     if (mm.hit) break;
   }
-  if (tfp) tfp->close();
-  top->final();
   return mm;
 }
 
@@ -265,11 +282,12 @@ int main(int argc, char** argv) {
   uint64_t total_cycles = 0;
   double sim_seconds = 0;  // clocking the model and checking it, without file I/O
   const auto& samples = doc.at("samples");
+  Model model;
   for (size_t n = 0; n < samples.size(); ++n) {
     Sample s = parse_sample(samples[n]);
     Observed obs;
     const auto t0 = std::chrono::steady_clock::now();
-    Mismatch mm = run_sample(s, obs, waves, 0);
+    Mismatch mm = run_sample(model, s, obs, 0);
     sim_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     json r = {{"cycles", obs.cycles}};
     json layers = json::array();
@@ -282,8 +300,12 @@ int main(int argc, char** argv) {
       r["mismatch"] = mm.text;
       r["mismatch_cycle"] = mm.cycle;
       if (!waves.empty()) {
+        // Replay from power-up on a traced model: the earlier samples untraced,
+        // then this one up to just after the mismatch.
+        Model traced(waves);
         Observed again;
-        run_sample(s, again, waves, mm.cycle + 2);
+        for (size_t i = 0; i < n; ++i) run_sample(traced, parse_sample(samples[i]), again, 0);
+        run_sample(traced, s, again, mm.cycle + 2);
         std::printf("waveform: %s (cycles 0..%llu of sample %zu)\n", waves.c_str(),
                     static_cast<unsigned long long>(mm.cycle + 2), n);
         r["waves"] = waves;
