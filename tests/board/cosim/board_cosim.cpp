@@ -23,6 +23,8 @@
 #include "board/protocol.h"
 #include "ir/error.h"
 #include "ir/events.h"
+#include "util/files.h"
+#include "util/process.h"
 #include "uart_line.h"
 
 namespace sf::board::cosim {
@@ -40,6 +42,8 @@ struct Options {
   unsigned seed = 1;
   bool pty = false;
   double timeout_s = 30;
+  std::string spikeforge;  // scenario cli: this binary's `host` command talks to the board
+  std::string network;     // scenario cli: the network the board runs
 };
 
 // The clocked design plus the two line models.
@@ -241,6 +245,28 @@ int scenario_run(Sim& sim, const Options& o) {
   return failures ? 1 : 0;
 }
 
+// The command-line host (`spikeforge host`) runs the raster through a
+// pseudo-terminal against the co-simulated board and must report a match with
+// the golden model (it computes its own expectation from the network).
+int scenario_cli(Sim& sim, const Options& o) {
+  if (o.spikeforge.empty() || o.network.empty() || o.raster.empty())
+    throw InputError("--scenario cli needs --spikeforge, --network and --raster");
+  const std::string log = "host_cli.log";
+  std::remove(log.c_str());  // run_process appends
+  ProcessResult r;
+  run_over_pty(sim, [&](const std::string& port) {
+    r = run_process({o.spikeforge, "host", o.network, "--input", o.raster, "--board", "icebreaker",
+                     "--port", port, "--timeout", std::to_string(o.timeout_s)},
+                    log, "", static_cast<int>(o.timeout_s) * 20);
+    return std::vector<std::vector<int>>{};
+  });
+  const std::string text = read_text_file(log);
+  std::cout << text;
+  const bool pass = r.exit_code == 0 && text.find("RESULT: PASS") != std::string::npos;
+  std::cout << (pass ? "ok   " : "FAIL ") << "spikeforge host exit status " << r.exit_code << "\n";
+  return pass ? 0 : 1;
+}
+
 // Collects the board's records until `want` records arrived (or a cycle budget).
 std::vector<BoardRecord> collect(Sim& sim, RecordDecoder& dec, size_t want, uint64_t max_cycles) {
   std::vector<BoardRecord> out;
@@ -372,8 +398,10 @@ int scenario_overrun(Sim& sim, const Options& o) {
 int run_main(int argc, char** argv, Dut& dut) {
   Options o;
   CLI::App app{"UART co-simulation of sf_board_core"};
-  app.add_option("--scenario", o.scenario, "run | errors | overrun")
-      ->check(CLI::IsMember({"run", "errors", "overrun"}));
+  app.add_option("--spikeforge", o.spikeforge, "scenario cli: the spikeforge binary");
+  app.add_option("--network", o.network, "scenario cli: the network JSON the board was built from");
+  app.add_option("--scenario", o.scenario, "run | errors | overrun | cli")
+      ->check(CLI::IsMember({"run", "errors", "overrun", "cli"}));
   app.add_option("--clocks-per-bit", o.clocks_per_bit, "CLK_HZ / BAUD the model was built with")->required();
   app.add_option("--in-idx-w", o.top.in_idx_w)->required();
   app.add_option("--in-pay-w", o.top.in_pay_w)->required();
@@ -395,6 +423,7 @@ int run_main(int argc, char** argv, Dut& dut) {
     Sim sim(dut, o.clocks_per_bit);
     sim.reset(16);
     if (o.scenario == "errors") return scenario_errors(sim, o);
+    if (o.scenario == "cli") return scenario_cli(sim, o);
     if (o.scenario == "overrun") return scenario_overrun(sim, o);
     return scenario_run(sim, o);
   } catch (const InputError& e) {
