@@ -491,6 +491,12 @@ void register_commands(CLI::App& app) {
   g->add_option("--freq", opt.freq_mhz, "network clock in MHz with --board (default: the board's)");
   g->add_option("--baud", opt.baud, "UART baud rate with --board (default: the board's)");
 
+  // which samples of a batch raster a command works on (pick_samples)
+  auto add_sample_choice = [](CLI::App* c) {
+    c->add_option("--sample", opt.sample, "only sample N of a batch raster");
+    c->add_option("--max-samples", opt.max_samples, "at most the first N samples");
+  };
+
   // synth and flow: a network built for a board into an output folder
   auto add_board_build = [](CLI::App* c) {
     c->add_option("network", opt.net, "network JSON")->required();
@@ -507,8 +513,7 @@ void register_commands(CLI::App& app) {
   add_board_build(fl);
   fl->add_option("--input", opt.input, "input raster to co-simulate")->required();
   fl->add_option("--waves", opt.waves, "FST waveform written on the first mismatch");
-  fl->add_option("--sample", opt.sample, "co-simulate only sample N of a batch raster");
-  fl->add_option("--max-samples", opt.max_samples, "co-simulate at most N samples");
+  add_sample_choice(fl);
 
   auto* h = app.add_subcommand("host", "run a raster on a board over its serial port");
   h->add_option("network", opt.net, "network JSON (the one the board was built from)")->required();
@@ -518,8 +523,7 @@ void register_commands(CLI::App& app) {
   h->add_option("--baud", opt.baud, "UART baud rate (default: the board's)");
   h->add_option("--parallel", opt.parallel, "the --parallel the bitstream was built with");
   h->add_option("--timeout", opt.timeout_s, "seconds to wait for each answer");
-  h->add_option("--sample", opt.sample, "run only sample N of a batch raster");
-  h->add_option("--max-samples", opt.max_samples, "run at most N samples");
+  add_sample_choice(h);
 
   auto* s = app.add_subcommand("sim", "co-simulate the generated RTL against the golden model");
   s->add_option("network", opt.net, "network JSON")->required();
@@ -528,8 +532,7 @@ void register_commands(CLI::App& app) {
   s->add_option("--waves", opt.waves, "FST waveform written on the first mismatch");
   s->add_option("--work", opt.work, "keep the generated RTL and the model in this directory");
   s->add_option("--parallel", opt.parallel, "lanes per layer: auto or P (at most one per neuron)");
-  s->add_option("--sample", opt.sample, "simulate only sample N of a batch raster");
-  s->add_option("--max-samples", opt.max_samples, "simulate at most N samples");
+  add_sample_choice(s);
   s->add_flag("--keep", opt.keep, "keep the temporary work directory");
 
   auto* d = app.add_subcommand("diff", "first difference between two traces");

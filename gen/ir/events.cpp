@@ -153,7 +153,7 @@ Trace load_trace(const std::string& path) {
         lc.fail(f, describe(sp[i]), "[t, neuron] or [t, neuron, payload]");
       Spike s;
       s.t = static_cast<int>(lc.as_int(sp[i][0], f + ".t", 0, t.timesteps - 1));
-      s.neuron = static_cast<int>(lc.as_int(sp[i][1], f + ".neuron", 0, kMaxSize));
+      s.neuron = static_cast<int>(lc.as_int(sp[i][1], f + ".neuron", 0, kMaxSize - 1));
       if (sp[i].size() == 3) {
         l.graded = true;
         s.payload = lc.as_int(sp[i][2], f + ".payload", INT64_MIN, INT64_MAX);
@@ -164,21 +164,26 @@ Trace load_trace(const std::string& path) {
       const json& st = lj.at("state");
       if (!st.is_object()) lc.fail("state", describe(st), "an object of state variables");
       for (auto it = st.begin(); it != st.end(); ++it) {
-        try {
-          l.state[it.key()] = it.value().get<std::vector<std::vector<int64_t>>>();
-        } catch (const json::exception&) {
-          lc.fail("state." + it.key(), describe(it.value()), "[timestep][neuron] integers");
+        const std::string f = "state." + it.key();
+        if (!it.value().is_array()) lc.fail(f, describe(it.value()), "[timestep][neuron] integers");
+        auto& rows = l.state[it.key()];
+        for (size_t r = 0; r < it.value().size(); ++r) {
+          const json& row = it.value()[r];
+          const std::string fr = f + "[" + std::to_string(r) + "]";
+          if (!row.is_array()) lc.fail(fr, describe(row), "an array of integers");
+          rows.emplace_back();
+          for (size_t n = 0; n < row.size(); ++n)
+            rows.back().push_back(lc.as_int(row[n], fr + "[" + std::to_string(n) + "]", INT64_MIN, INT64_MAX));
         }
       }
     }
     t.layers.push_back(std::move(l));
   }
   if (doc.contains("cycles")) {
-    try {
-      t.cycles = doc.at("cycles").get<std::vector<uint64_t>>();
-    } catch (const json::exception&) {
-      c.fail("cycles", describe(doc.at("cycles")), "an array of non-negative integers");
-    }
+    const json& cy = doc.at("cycles");
+    if (!cy.is_array()) c.fail("cycles", describe(cy), "an array of non-negative integers");
+    for (size_t i = 0; i < cy.size(); ++i)
+      t.cycles.push_back(static_cast<uint64_t>(c.as_int(cy[i], "cycles[" + std::to_string(i) + "]", 0, INT64_MAX)));
   }
   return t;
 }
