@@ -98,7 +98,16 @@ module sf_dense_engine #
     /* debug: every write of the v memory (state after fire/reset) */
     output wire                       dbg_st_we,
     output wire [CHUNK_W-1:0]         dbg_st_addr,
-    output wire [P*V_BITS-1:0]        dbg_st_data
+    output wire [P*V_BITS-1:0]        dbg_st_data,
+
+    /* debug: read chunk dbg_rd_addr of the v memory. A request is taken only while the
+     * engine integrates with its acc pipeline idle (between timesteps, or waiting for
+     * input), where it uses a free cycle of the state read port and changes nothing;
+     * dbg_rd_valid then holds the data in dbg_rd_data one cycle later. */
+    input  wire                       dbg_rd_en,
+    input  wire [CHUNK_W-1:0]         dbg_rd_addr,
+    output wire                       dbg_rd_valid,
+    output wire [P*V_BITS-1:0]        dbg_rd_data
 );
 
 localparam integer C = (N_OUT + P - 1) / P;
@@ -282,6 +291,12 @@ wire [31:0] emit_neuron = {{(32-CHUNK_W){1'b0}}, echunk_reg} * P + {{(32-LANE_SE
 /* verilator lint_on UNUSEDSIGNAL */
 assign m_index = (state_reg == S_FEMIT) ? emit_neuron[OUT_IDX_W-1:0] : {OUT_IDX_W{1'b0}};
 
+// the state read port is free: no acc read of the integrate pipeline this cycle
+wire dbg_rd_take = dbg_rd_en && (state_reg == S_INTEG) && !s2_valid_reg;
+reg  dbg_rd_valid_reg = 1'b0;
+assign dbg_rd_valid = dbg_rd_valid_reg;
+assign dbg_rd_data  = v_rdata;
+
 assign dbg_st_we   = v_we && (state_reg != S_CLEAR);
 assign dbg_st_addr = v_waddr;
 assign dbg_st_data = v_wdata;
@@ -318,6 +333,10 @@ always @* begin
         st_raddr = s2_chunk_reg;
     end
     if (s3_valid_reg) acc_we = 1'b1;
+    if (dbg_rd_take) begin
+        st_re    = 1'b1;
+        st_raddr = dbg_rd_addr;
+    end
 
     case (state_reg)
         S_CLEAR: begin
@@ -413,6 +432,7 @@ always @(posedge clk) begin
     s2_chunk_reg  <= int_chunk_reg;
     s2_pay_reg    <= int_pay_reg;
     s3_valid_reg  <= s2_valid_reg;
+    dbg_rd_valid_reg <= dbg_rd_take;
     s3_chunk_reg  <= s2_chunk_reg;
     prod_reg      <= lane_prod;
 
@@ -428,6 +448,7 @@ always @(posedge clk) begin
         int_valid_reg <= 1'b0;
         s2_valid_reg  <= 1'b0;
         s3_valid_reg  <= 1'b0;
+        dbg_rd_valid_reg <= 1'b0;
         fwd_hit_reg   <= 1'b0;
         mask_reg      <= {P{1'b0}};
         clr_chunk_reg <= {CHUNK_W{1'b0}};

@@ -122,7 +122,8 @@ std::string emit_core(const Board& board, const TopInterface& top, const PllConf
        "    .status_error(status_error),\n"
        "    .status_step(status_step)\n"
        ");\n\n";
-  v << "// The network's dbg_* monitor outputs serve simulation; on a board they stay open.\n"
+  v << "// The network's dbg_* monitor outputs serve simulation; on a board they stay open,\n"
+       "// and its debug read port is off (its address inputs are then ignored).\n"
        "/* verilator lint_off PINMISSING */\n"
        "sf_top net_inst (\n"
        "    .clk(clk),\n"
@@ -135,7 +136,8 @@ std::string emit_core(const Board& board, const TopInterface& top, const PllConf
        "    .m_evt_valid(out_valid),\n"
        "    .m_evt_ready(out_ready),\n"
        "    .m_evt_eot(out_eot),\n"
-       "    .m_evt_index(out_index)\n"
+       "    .m_evt_index(out_index),\n"
+       "    .dbg_rd_en(1'b0)\n"
        ");\n"
        "/* verilator lint_on PINMISSING */\n\n";
   v << "sf_uart_tx #(\n"

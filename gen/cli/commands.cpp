@@ -302,7 +302,7 @@ int cmd_synth() {
   return 0;
 }
 
-// A scratch directory removed on exit unless kept.
+// A scratch directory removed on exit unless kept (asked for, or after a mismatch).
 class WorkDir {
  public:
   WorkDir(const std::string& given, bool keep) : keep_(keep || !given.empty()) {
@@ -320,6 +320,7 @@ class WorkDir {
     if (!keep_) fs::remove_all(path_, ec);
   }
   const std::string& path() const { return path_; }
+  void keep() { keep_ = true; }
 
  private:
   bool keep_;
@@ -387,7 +388,9 @@ int cmd_sim() {
   std::vector<Raster> samples = load_samples_for(net);
   gen::Plan plan = gen::plan_network(net, plan_options(), opt.net);
   WorkDir work(opt.work, opt.keep);
-  return cosimulate_and_report(net, plan, samples, work.path());
+  const int rc = cosimulate_and_report(net, plan, samples, work.path());
+  if (rc != 0) work.keep();  // the report names it: the RTL, the model and the logs stay
+  return rc;
 }
 
 // gen --board, sim, synth: the whole path from a network to a verified bitstream.

@@ -1,5 +1,6 @@
 #include "emit/verilog.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <sstream>
 
@@ -81,6 +82,19 @@ MemStyle style_of(const LayerPlan& lp, const std::string& suffix) {
   return MemStyle::Block;
 }
 
+int dbg_addr_width(const Plan& plan) {
+  int w = 1;
+  for (const LayerPlan& lp : plan.layers) w = std::max(w, lp.C > 1 ? clog2(lp.C) : 1);
+  return w;
+}
+
+// The low bits of the shared debug address that address one layer's chunks.
+std::string dbg_addr_slice(const Plan& plan, const LayerPlan& lp) {
+  const int chunk_w = lp.C > 1 ? clog2(lp.C) : 1;
+  if (dbg_addr_width(plan) == 1) return "dbg_rd_addr";
+  return "dbg_rd_addr[" + std::to_string(chunk_w - 1) + ":0]";
+}
+
 std::string emit_top(const Network& net, const Plan& plan) {
   std::ostringstream v;
   const size_t L = plan.layers.size();
@@ -101,6 +115,19 @@ std::string emit_top(const Network& net, const Plan& plan) {
     << "    input  wire m_evt_ready,\n"
     << "    output wire m_evt_eot,\n"
     << "    output wire " << vec(plan.out_idx_w) << "m_evt_index";
+  // one debug read port for the whole network: layer, chunk in; P lanes of v out
+  const int dbg_addr_w = dbg_addr_width(plan);
+  int dbg_data_w = 1;
+  for (const LayerPlan& lp : plan.layers) dbg_data_w = std::max(dbg_data_w, lp.P * lp.v_bits);
+  const int dbg_layer_w = L > 1 ? clog2(static_cast<int64_t>(L)) : 1;
+  v << ",\n\n    /* debug read of neuron state: v of chunk dbg_rd_addr of layer dbg_rd_layer\n"
+    << "     * (lane j = neuron chunk * P + j, lane 0 in the low bits), taken while that layer\n"
+    << "     * waits for input; dbg_rd_valid with the data one cycle later */\n"
+    << "    input  wire dbg_rd_en,\n"
+    << "    input  wire " << vec(dbg_layer_w) << "dbg_rd_layer,\n"
+    << "    input  wire " << vec(dbg_addr_w) << "dbg_rd_addr,\n"
+    << "    output wire dbg_rd_valid,\n"
+    << "    output wire " << vec(dbg_data_w) << "dbg_rd_data";
   for (size_t k = 0; k < L; ++k) {
     const LayerPlan& lp = plan.layers[k];
     const std::string p = "dbg_l" + std::to_string(k) + "_";
@@ -114,6 +141,34 @@ std::string emit_top(const Network& net, const Plan& plan) {
       << "    output wire " << vec(lp.P * lp.v_bits) << p << "st_data";
   }
   v << "\n);\n\n";
+
+  // debug read port: per-layer request and data, then the selected layer's answer
+  for (size_t k = 0; k < L; ++k) {
+    const LayerPlan& lp = plan.layers[k];
+    const std::string d = "dbg_l" + std::to_string(k) + "_rd_";
+    v << "wire " << d << "en = dbg_rd_en && (dbg_rd_layer == " << dbg_layer_w << "'d" << k << ");\n"
+      << "wire " << d << "valid;\n"
+      << "wire " << vec(lp.P * lp.v_bits) << d << "data;\n";
+  }
+  v << "reg dbg_rd_valid_r;\n"
+    << "reg " << vec(dbg_data_w) << "dbg_rd_data_r;\n"
+    << "always @* begin\n"
+    << "    dbg_rd_valid_r = 1'b0;\n"
+    << "    dbg_rd_data_r = " << dbg_data_w << "'d0;\n";
+  for (size_t k = 0; k < L; ++k) {
+    const LayerPlan& lp = plan.layers[k];
+    const std::string d = "dbg_l" + std::to_string(k) + "_rd_";
+    const int w = lp.P * lp.v_bits;
+    v << "    if (" << d << "valid) begin\n"
+      << "        dbg_rd_valid_r = 1'b1;\n"
+      << "        dbg_rd_data_r = "
+      << (w < dbg_data_w ? "{" + std::to_string(dbg_data_w - w) + "'d0, " + d + "data}" : d + "data")
+      << ";\n"
+      << "    end\n";
+  }
+  v << "end\n"
+    << "assign dbg_rd_valid = dbg_rd_valid_r;\n"
+    << "assign dbg_rd_data = dbg_rd_data_r;\n\n";
 
   for (size_t k = 0; k < L; ++k) {
     const LayerPlan& lp = plan.layers[k];
@@ -170,7 +225,10 @@ std::string emit_top(const Network& net, const Plan& plan) {
       << "    .m_valid(" << li << "m_valid), .m_ready(" << li << "m_ready), .m_eot(" << li
       << "m_eot), .m_index(" << li << "m_index),\n"
       << "    .dbg_st_we(dbg_l" << k << "_st_we), .dbg_st_addr(dbg_l" << k
-      << "_st_addr), .dbg_st_data(dbg_l" << k << "_st_data)\n"
+      << "_st_addr), .dbg_st_data(dbg_l" << k << "_st_data),\n"
+      << "    .dbg_rd_en(dbg_l" << k << "_rd_en), .dbg_rd_addr(" << dbg_addr_slice(plan, lp)
+      << "), .dbg_rd_valid(dbg_l" << k
+      << "_rd_valid), .dbg_rd_data(dbg_l" << k << "_rd_data)\n"
       << ");\n\n"
       << "assign dbg_l" << k << "_spk = " << li << "m_valid && " << li << "m_ready;\n"
       << "assign dbg_l" << k << "_spk_eot = " << li << "m_eot;\n"

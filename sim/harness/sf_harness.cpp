@@ -104,6 +104,54 @@ struct Model {
   Model& operator=(const Model&) = delete;
 };
 
+// After the last timestep every layer waits for input: read each layer's
+// state back through sf_top's debug read port, chunk by chunk, and compare it
+// with the golden model's final state. These cycles are not part of any timestep.
+void check_debug_reads(Model& m, const Sample& s, VerilatedFstC* tfp, uint64_t cycle, Mismatch& mm) {
+  Vsf_top* const top = m.top.get();
+  const int last = s.timesteps - 1;
+  std::vector<uint32_t> words;
+
+  for (size_t k = 0; k < s.layers.size() && !mm.hit; ++k) {
+    const LayerExpect& le = s.layers[k];
+    const int chunks = (le.n_out + le.P - 1) / le.P;
+    for (int c = 0; c < chunks && !mm.hit; ++c, ++cycle) {
+      top->s_evt_valid = 0;
+      top->dbg_rd_en = 1;
+      top->dbg_rd_layer = static_cast<uint32_t>(k);
+      top->dbg_rd_addr = static_cast<uint32_t>(c);
+      for (int edge = 0; edge < 2; ++edge) {
+        top->clk = edge;
+        top->eval();
+        if (tfp) tfp->dump(m.sim_time);
+        m.sim_time += 5;
+      }
+      top->dbg_rd_en = 0;
+      std::ostringstream o;
+      if (!top->dbg_rd_valid) {
+        o << "MISMATCH layer '" << le.name << "', cycle " << cycle << ": debug read of chunk " << c
+          << " after the last timestep was not answered";
+        mm = {true, cycle, o.str()};
+        break;
+      }
+      sf::sim::copy_bits(top->dbg_rd_data, words);
+      for (int j = 0; j < le.P; ++j) {
+        const int n = c * le.P + j;
+        if (n >= le.n_out) break;
+        const int64_t got = sf::sim::signed_field(words, j * le.v_bits, le.v_bits);
+        const int64_t want = le.v[static_cast<size_t>(last)][static_cast<size_t>(n)];
+        if (got != want) {
+          o << "MISMATCH layer '" << le.name << "', neuron " << n << ", timestep " << last << ", cycle "
+            << cycle << " (read through the debug port after the run): state v expected " << want
+            << ", got " << got;
+          mm = {true, cycle, o.str()};
+          break;
+        }
+      }
+    }
+  }
+}
+
 // Runs one sample on `m`. With `trace_until` > 0 the waveform (m.fst) gets this
 // sample's cycles up to that one.
 Mismatch run_sample(Model& m, const Sample& s, Observed& obs, uint64_t trace_until) {
@@ -147,7 +195,8 @@ Mismatch run_sample(Model& m, const Sample& s, Observed& obs, uint64_t trace_unt
   Mismatch mm;
   const int T = s.timesteps;
 
-  for (uint64_t cycle = 0;; ++cycle) {
+  uint64_t cycle = 0;
+  for (;; ++cycle) {
     if (step[L - 1] >= T) break;
     if (cycle > limit || (trace_until > 0 && cycle > trace_until)) {
       if (!mm.hit) {
@@ -252,6 +301,7 @@ Mismatch run_sample(Model& m, const Sample& s, Observed& obs, uint64_t trace_unt
     }
     if (mm.hit) break;
   }
+  if (!mm.hit && T > 0) check_debug_reads(m, s, tfp, cycle, mm);
   return mm;
 }
 

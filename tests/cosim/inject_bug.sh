@@ -74,4 +74,9 @@ mutate sf_dense_engine.v "wire [P-1:0] fire_mask = lane_spike & lane_live;" "wir
 mutate sf_dense_engine.v "            mask_next   = fb_mask_reg;" "            mask_next   = fb_mask_reg | {P{1'b1}};"
 expect_caught "spurious lane spikes"
 
+# 5. Debug read port answers from the wrong chunk.
+fresh_home
+mutate sf_dense_engine.v "st_raddr = dbg_rd_addr;" "st_raddr = dbg_rd_addr + 1'b1;"
+expect_caught "debug read off by one chunk"
+
 echo "all injected bugs caught"

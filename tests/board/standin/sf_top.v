@@ -31,7 +31,10 @@ module sf_top
     output wire [7:0]  m_evt_index,
 
     /* debug monitor, left open on a board like a real network's */
-    output wire [9:0]  dbg_l0_count
+    output wire [9:0]  dbg_l0_count,
+
+    /* debug read request, tied off on a board like a real network's */
+    input  wire        dbg_rd_en
 );
 
 localparam integer OUT_N = 256;
@@ -56,6 +59,7 @@ assign dbg_l0_count = count_reg;
 
 // s_evt_index[8] only widens the input range; the sum wraps at OUT_N anyway.
 wire unused_index_msb = s_evt_index[8];
+wire unused_dbg_rd_en = dbg_rd_en;
 
 always @(posedge clk) begin
     lfsr_reg <= {lfsr_reg[5:0], lfsr_reg[6] ^ lfsr_reg[5]};
