@@ -173,6 +173,11 @@ Generated generate() {
   write_file_atomic(out.file("report.json"), report.dump(2) + "\n");
   write_file_atomic(out.file("summary.txt"), summary);
   out.commit();
+  if (!g.board) {
+    // a board wrapper from an earlier `gen --board` into this folder no longer matches
+    std::error_code ec;
+    for (const char* f : {"sf_board_core.v", "sf_board_top.v"}) fs::remove(fs::path(opt.out) / f, ec);
+  }
   std::cout << summary;
   return g;
 }

@@ -3,7 +3,8 @@
 #  1. a small network goes to an iCEBreaker bitstream, with a resource report;
 #  2. a clock the design cannot reach is a clear failure (exit 1) and no .bin;
 #  3. a network whose memories exceed the device stops before any tool runs
-#     (exit 1) and leaves no output folder.
+#     (exit 1) and leaves no output folder;
+#  4. `gen` without --board into that folder removes the old board wrapper.
 # usage: synth_flow.sh SPIKEFORGE SOURCE_DIR WORK_DIR
 set -euo pipefail
 sf=$1 src=$2 work=$3
@@ -54,4 +55,9 @@ cat "$work/big.log"
 [[ $rc -eq 1 ]] || fail "oversize network: exit status $rc, expected 1"
 grep -q 'EBR blocks, the board has 30' "$work/big.log" || fail "oversize network: no clear message"
 [[ ! -e $work/big ]] || fail "oversize network left $work/big behind"
+# 4. regenerating without --board into the same folder drops the stale wrapper
+"$sf" gen "$net" -o "$work/ok" > /dev/null
+[[ ! -e $work/ok/sf_board_top.v && ! -e $work/ok/sf_board_core.v ]] || fail "gen left a stale board wrapper"
+[[ -s $work/ok/sf_top.v ]] || fail "gen wrote no sf_top.v"
+
 echo "PASS"
