@@ -439,25 +439,27 @@ int cmd_host() {
       if (l.name == out_layer)
         for (const auto& sp : l.spikes) expect[static_cast<size_t>(sp.t)].push_back(sp.neuron);
     std::cout << "sample " << n << ":";
-    std::vector<int64_t> counts(static_cast<size_t>(net.output_size()), 0);
+    // The board's output as a trace of the last layer, decoded like the golden model's.
+    Trace board_trace;
+    board_trace.timesteps = want.timesteps;
+    board_trace.layers.push_back({out_layer, false, {}, {}});
     for (size_t t = 0; t < got.size(); ++t) {
       std::vector<int> g = got[t], e = t < expect.size() ? expect[t] : std::vector<int>{};
-      for (int i : g)
-        if (i >= 0 && static_cast<size_t>(i) < counts.size()) ++counts[static_cast<size_t>(i)];
       std::sort(g.begin(), g.end());
       std::sort(e.begin(), e.end());
+      for (int i : g)
+        if (i >= 0 && i < net.output_size()) board_trace.layers[0].spikes.push_back({static_cast<int>(t), i, 1});
       if (g != e) {
         ++mismatches;
         std::cout << "\n  timestep " << t << ": board sent " << g.size() << " spikes, golden model "
                   << e.size();
       }
     }
-    int cls = 0;
-    for (size_t i = 1; i < counts.size(); ++i)
-      if (counts[i] > counts[static_cast<size_t>(cls)]) cls = static_cast<int>(i);
+    const std::vector<int64_t> counts = ref::output_counts(net, board_trace);
+    const int cls = ref::decode(net, board_trace);
     std::cout << " output spike counts [";
     for (size_t i = 0; i < counts.size(); ++i) std::cout << (i ? " " : "") << counts[i];
-    std::cout << "] -> class " << cls;
+    std::cout << "] -> class " << cls << " (" << to_string(net.decoding) << ")";
     if (samples[n].label) std::cout << " (label " << *samples[n].label << ")";
     std::cout << "\n";
   }

@@ -82,15 +82,18 @@ MemStyle style_of(const LayerPlan& lp, const std::string& suffix) {
   return MemStyle::Block;
 }
 
+// Width of a chunk address, as sf_dense_engine's CHUNK_W.
+int chunk_width(const LayerPlan& lp) { return lp.C > 1 ? clog2(lp.C) : 1; }
+
 int dbg_addr_width(const Plan& plan) {
   int w = 1;
-  for (const LayerPlan& lp : plan.layers) w = std::max(w, lp.C > 1 ? clog2(lp.C) : 1);
+  for (const LayerPlan& lp : plan.layers) w = std::max(w, chunk_width(lp));
   return w;
 }
 
 // The low bits of the shared debug address that address one layer's chunks.
 std::string dbg_addr_slice(const Plan& plan, const LayerPlan& lp) {
-  const int chunk_w = lp.C > 1 ? clog2(lp.C) : 1;
+  const int chunk_w = chunk_width(lp);
   if (dbg_addr_width(plan) == 1) return "dbg_rd_addr";
   return "dbg_rd_addr[" + std::to_string(chunk_w - 1) + ":0]";
 }
@@ -131,7 +134,7 @@ std::string emit_top(const Network& net, const Plan& plan) {
   for (size_t k = 0; k < L; ++k) {
     const LayerPlan& lp = plan.layers[k];
     const std::string p = "dbg_l" + std::to_string(k) + "_";
-    const int chunk_w = lp.C > 1 ? clog2(lp.C) : 1;
+    const int chunk_w = chunk_width(lp);
     v << ",\n\n    /* debug monitors: layer '" << lp.name << "' */\n"
       << "    output wire " << p << "spk,\n"
       << "    output wire " << p << "spk_eot,\n"

@@ -84,33 +84,44 @@ void update_luts(LayerPlan& lp) {
   lp.est_luts = luts;
 }
 
+// Totals over a plan: block RAMs (FIFOs included), bits of the layer memories
+// kept in flip-flops, modelled LUTs.
+int total_ebr(const Plan& plan) {
+  int e = 0;
+  for (const LayerPlan& lp : plan.layers) {
+    for (const MemPlan& m : lp.mems) e += m.ebr;
+    if (lp.has_fifo) e += lp.fifo_mem.ebr;
+  }
+  return e;
+}
+
+int64_t logic_bits(const Plan& plan) {
+  int64_t b = 0;
+  for (const LayerPlan& lp : plan.layers)
+    for (const MemPlan& m : lp.mems)
+      if (m.style == MemStyle::Logic) b += m.bits();
+  return b;
+}
+
+int total_luts(const Plan& plan) {
+  int l = 0;
+  for (const LayerPlan& lp : plan.layers) l += lp.est_luts;
+  return l;
+}
+
 // Block RAMs left over go, one at a time, to the flip-flop memory that saves the
 // most logic cells per block; when the blocks run out, the block memories that
 // hold the fewest bits per block go back to flip-flops.
 void place_memories(Plan& plan, int ebr_capacity, int64_t ff_capacity) {
-  auto total_ebr = [&] {
-    int e = 0;
-    for (const LayerPlan& lp : plan.layers) {
-      for (const MemPlan& m : lp.mems) e += m.ebr;
-      if (lp.has_fifo) e += lp.fifo_mem.ebr;
-    }
-    return e;
-  };
   std::vector<MemPlan*> all;
   for (LayerPlan& lp : plan.layers)
     for (MemPlan& m : lp.mems) {
       set_style(m, m.bits() <= kLogicMemBits ? MemStyle::Logic : MemStyle::Block);
       all.push_back(&m);
     }
-  auto logic_bits = [&] {
-    int64_t b = 0;
-    for (const MemPlan* m : all)
-      if (m->style == MemStyle::Logic) b += m->bits();
-    return b;
-  };
-  while (total_ebr() > ebr_capacity) {
+  while (total_ebr(plan) > ebr_capacity) {
     // only memories whose bits the flip-flops can still hold
-    const int64_t room = ff_capacity - logic_bits();
+    const int64_t room = ff_capacity - logic_bits(plan);
     MemPlan* worst = nullptr;
     for (MemPlan* m : all)
       if (m->style == MemStyle::Block && m->bits() <= room &&
@@ -120,7 +131,7 @@ void place_memories(Plan& plan, int ebr_capacity, int64_t ff_capacity) {
     set_style(*worst, MemStyle::Logic);
   }
   for (;;) {
-    const int spare = ebr_capacity - total_ebr();
+    const int spare = ebr_capacity - total_ebr(plan);
     MemPlan* best = nullptr;
     double best_gain = 0;
     for (MemPlan* m : all) {
@@ -242,17 +253,7 @@ Plan plan_network(const Network& net, const PlanOptions& opt, const std::string&
   const int ff_budget = static_cast<int>(cap.ff * opt.lut_budget);
   auto fits = [&] {
     place_memories(plan, cap.ebr, ff_budget);
-    int luts = 0, ebr = 0;
-    int64_t ffs = 0;
-    for (const LayerPlan& lp : plan.layers) {
-      luts += lp.est_luts;
-      for (const MemPlan& m : lp.mems) {
-        ebr += m.ebr;
-        if (m.style == MemStyle::Logic) ffs += m.bits();
-      }
-      if (lp.has_fifo) ebr += lp.fifo_mem.ebr;
-    }
-    return luts <= lut_budget && ebr <= cap.ebr && ffs <= ff_budget;
+    return total_luts(plan) <= lut_budget && total_ebr(plan) <= cap.ebr && logic_bits(plan) <= ff_budget;
   };
   for (;;) {
     int best = -1;
@@ -277,13 +278,8 @@ Plan plan_network(const Network& net, const PlanOptions& opt, const std::string&
   }
 
   place_memories(plan, cap.ebr, ff_budget);
-  plan.total_ebr = 0;
-  plan.est_luts = 0;
-  for (const LayerPlan& lp : plan.layers) {
-    for (const MemPlan& m : lp.mems) plan.total_ebr += m.ebr;
-    if (lp.has_fifo) plan.total_ebr += lp.fifo_mem.ebr;
-    plan.est_luts += lp.est_luts;
-  }
+  plan.total_ebr = total_ebr(plan);
+  plan.est_luts = total_luts(plan);
   if (opt.have_capacity && plan.total_ebr > opt.capacity.ebr) {
     std::string detail;
     for (const LayerPlan& lp : plan.layers)
