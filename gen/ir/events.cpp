@@ -193,42 +193,72 @@ std::string diff_traces(const Trace& a, const Trace& b) {
     return "layer count: " + std::to_string(a.layers.size()) + " vs " + std::to_string(b.layers.size());
   if (a.timesteps != b.timesteps)
     return "timesteps: " + std::to_string(a.timesteps) + " vs " + std::to_string(b.timesteps);
-  for (size_t k = 0; k < a.layers.size(); ++k) {
-    const LayerTrace& la = a.layers[k];
-    const LayerTrace& lb = b.layers[k];
-    const std::string where = "layer '" + la.name + "'";
-    // Walk spikes in (t, neuron) order so the first difference in time is reported.
-    size_t i = 0;
-    for (; i < la.spikes.size() && i < lb.spikes.size(); ++i) {
-      const Spike& x = la.spikes[i];
-      const Spike& y = lb.spikes[i];
-      if (!(x == y))
-        return where + ": spike " + std::to_string(i) + ": [t=" + std::to_string(x.t) + ", neuron " +
-               std::to_string(x.neuron) + ", payload " + std::to_string(x.payload) + "] vs [t=" +
-               std::to_string(y.t) + ", neuron " + std::to_string(y.neuron) + ", payload " +
-               std::to_string(y.payload) + "]";
-    }
-    if (la.spikes.size() != lb.spikes.size()) {
-      const Spike& extra = i < la.spikes.size() ? la.spikes[i] : lb.spikes[i];
-      return where + ": spike count " + std::to_string(la.spikes.size()) + " vs " +
-             std::to_string(lb.spikes.size()) + " (first extra: t=" + std::to_string(extra.t) +
-             ", neuron " + std::to_string(extra.neuron) + ")";
-    }
-    for (const auto& [var, rows] : la.state) {
-      auto it = lb.state.find(var);
-      if (it == lb.state.end()) continue;  // a trace may omit state
-      for (size_t t = 0; t < rows.size() && t < it->second.size(); ++t)
-        for (size_t n = 0; n < rows[t].size() && n < it->second[t].size(); ++n)
-          if (rows[t][n] != it->second[t][n])
-            return where + ": " + var + " at t=" + std::to_string(t) + ", neuron " + std::to_string(n) +
-                   ": " + std::to_string(rows[t][n]) + " vs " + std::to_string(it->second[t][n]);
+  for (size_t k = 0; k < a.layers.size(); ++k)
+    if (a.layers[k].name != b.layers[k].name)
+      return "layer " + std::to_string(k) + ": name '" + a.layers[k].name + "' vs '" + b.layers[k].name + "'";
+  // Walk time first, then layers in network order, so the report names the
+  // earliest difference: the one a reader should look at.
+  std::vector<size_t> ia(a.layers.size(), 0), ib(b.layers.size(), 0);
+  for (int t = 0; t < a.timesteps; ++t) {
+    const std::string when = "timestep " + std::to_string(t) + ", ";
+    for (size_t k = 0; k < a.layers.size(); ++k) {
+      const LayerTrace& la = a.layers[k];
+      const LayerTrace& lb = b.layers[k];
+      const std::string where = when + "layer '" + la.name + "'";
+      size_t& i = ia[k];
+      size_t& j = ib[k];
+      while ((i < la.spikes.size() && la.spikes[i].t == t) || (j < lb.spikes.size() && lb.spikes[j].t == t)) {
+        const bool ha = i < la.spikes.size() && la.spikes[i].t == t;
+        const bool hb = j < lb.spikes.size() && lb.spikes[j].t == t;
+        if (ha && hb && la.spikes[i] == lb.spikes[j]) {
+          ++i, ++j;
+          continue;
+        }
+        // The lower neuron index is the one that is missing on the other side.
+        if (ha && (!hb || la.spikes[i].neuron < lb.spikes[j].neuron))
+          return where + ", neuron " + std::to_string(la.spikes[i].neuron) + ": spike (payload " +
+                 std::to_string(la.spikes[i].payload) + ") vs none";
+        if (hb && (!ha || lb.spikes[j].neuron < la.spikes[i].neuron))
+          return where + ", neuron " + std::to_string(lb.spikes[j].neuron) + ": none vs spike (payload " +
+                 std::to_string(lb.spikes[j].payload) + ")";
+        return where + ", neuron " + std::to_string(la.spikes[i].neuron) + ": spike payload " +
+               std::to_string(la.spikes[i].payload) + " vs " + std::to_string(lb.spikes[j].payload);
+      }
+      for (const auto& [var, rows] : la.state) {
+        auto it = lb.state.find(var);
+        if (it == lb.state.end()) continue;  // a trace may omit state
+        const auto& other = it->second;
+        const size_t tt = static_cast<size_t>(t);
+        if (tt >= rows.size() || tt >= other.size()) {
+          if (rows.size() != other.size())
+            return where + ": state " + var + " has " + std::to_string(rows.size()) + " vs " +
+                   std::to_string(other.size()) + " timesteps";
+          continue;
+        }
+        if (rows[tt].size() != other[tt].size())
+          return where + ": state " + var + " has " + std::to_string(rows[tt].size()) + " vs " +
+                 std::to_string(other[tt].size()) + " neurons";
+        for (size_t n = 0; n < rows[tt].size(); ++n)
+          if (rows[tt][n] != other[tt][n])
+            return where + ", neuron " + std::to_string(n) + ": state " + var + " " + std::to_string(rows[tt][n]) +
+                   " vs " + std::to_string(other[tt][n]);
+      }
     }
   }
-  if (!a.cycles.empty() && !b.cycles.empty())
+  for (size_t k = 0; k < a.layers.size(); ++k) {
+    const size_t extra_a = a.layers[k].spikes.size() - ia[k], extra_b = b.layers[k].spikes.size() - ib[k];
+    if (extra_a || extra_b)
+      return "layer '" + a.layers[k].name + "': " + std::to_string(extra_a) + " vs " + std::to_string(extra_b) +
+             " spikes outside the timesteps or out of order";
+  }
+  if (!a.cycles.empty() && !b.cycles.empty()) {
     for (size_t t = 0; t < a.cycles.size() && t < b.cycles.size(); ++t)
       if (a.cycles[t] != b.cycles[t])
         return "cycles at t=" + std::to_string(t) + ": " + std::to_string(a.cycles[t]) + " vs " +
                std::to_string(b.cycles[t]);
+    if (a.cycles.size() != b.cycles.size())
+      return "cycles: " + std::to_string(a.cycles.size()) + " vs " + std::to_string(b.cycles.size()) + " timesteps";
+  }
   return "";
 }
 

@@ -57,7 +57,11 @@ struct Trace {
 void save_trace(const Trace& trace, const std::string& path);
 Trace load_trace(const std::string& path);
 
-// First difference between two traces, or an empty string when they agree.
+// First difference between two traces, or an empty string when they agree:
+// the earliest timestep, then the first layer in network order, naming the
+// neuron and both values ("timestep 3, layer 'fc2', neuron 7: state v 12 vs 13").
+// Missing timesteps, neurons or spikes count as differences; a state variable
+// one trace does not record is not compared.
 std::string diff_traces(const Trace& a, const Trace& b);
 
 }  // namespace sf
