@@ -9,6 +9,7 @@
 
 #include "emit/verilog.h"
 #include "ir/error.h"
+#include "run_util.h"
 #include "util/files.h"
 #include "util/process.h"
 
@@ -18,20 +19,6 @@ using nlohmann::json;
 namespace sf::sim {
 
 namespace {
-
-double seconds_since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
-
-std::string log_tail(const std::string& path, size_t n = 3000) {
-  std::string s;
-  try {
-    s = read_text_file(path);
-  } catch (const InputError&) {
-    return "";
-  }
-  return s.size() > n ? s.substr(s.size() - n) : s;
-}
 
 json expect_json(const Network& net, const gen::Plan& plan, const Raster& r, const Trace& g,
                  const gen::CycleReport& cyc) {
@@ -58,6 +45,16 @@ json expect_json(const Network& net, const gen::Plan& plan, const Raster& r, con
 }
 
 }  // namespace
+
+std::string log_tail(const std::string& path, size_t n) {
+  std::string s;
+  try {
+    s = read_text_file(path);
+  } catch (const InputError&) {
+    return "";
+  }
+  return s.size() > n ? s.substr(s.size() - n) : s;
+}
 
 gen::StepEvents step_events(const Raster& input, const Trace& golden) {
   gen::StepEvents ev;
@@ -91,14 +88,18 @@ CosimResult cosimulate(const Network& net, const gen::Plan& plan, const std::vec
   // Build: verilator generates and compiles the model together with the harness.
   const std::string obj = work + "/obj";
   const std::string build_log = work + "/verilator_build.log";
+  // Both flavours share the checks (sf_check.h); SystemC links Debian's libsystemc.
+  std::string cflags = "-std=c++17 -O2 -I" + rtl + " -I" + opt.source_dir + "/sim/harness";
+  if (opt.systemc) cflags += " -DSF_SYSTEMC";
   std::vector<std::string> argv = {
-      "verilator", "--cc", "--exe", "--build", "-j", std::to_string(opt.jobs), "--trace-fst",
-      "--top-module", "sf_top", "--prefix", "Vsf_top", "-Mdir", obj, "-o", "sf_harness",
-      "-O3", "--x-assign", "fast", "--x-initial", "fast", "-Wno-fatal",
-      "-CFLAGS", "-std=c++17 -O2 -I" + rtl + " -I" + opt.source_dir + "/sim/harness"};
+      "verilator", opt.systemc ? "--sc" : "--cc", "--exe", "--build", "-j", std::to_string(opt.jobs),
+      "--trace-fst", "--top-module", "sf_top", "--prefix", "Vsf_top", "-Mdir", obj, "-o", "sf_harness",
+      "-O3", "--x-assign", "fast", "--x-initial", "fast", "-Wno-fatal", "-CFLAGS", cflags};
+  if (opt.systemc) argv.insert(argv.end(), {"-LDFLAGS", "-lsystemc"});
   for (const std::string& f : emitted.rtl_files) argv.push_back(f);
-  argv.push_back(opt.source_dir + "/sim/harness/sf_harness.cpp");
+  argv.push_back(opt.source_dir + "/sim/harness/" + (opt.systemc ? "sf_sc_harness.cpp" : "sf_harness.cpp"));
   if (std::getenv("OBJCACHE") == nullptr && program_on_path("ccache")) setenv("OBJCACHE", "ccache", 0);
+  fs::remove(build_log);  // run_process appends: keep only this build's messages
   auto t0 = std::chrono::steady_clock::now();
   ProcessResult b = run_process(argv, build_log, work, 1800);
   res.build_seconds = seconds_since(t0);

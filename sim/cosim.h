@@ -16,6 +16,7 @@ struct CosimOptions {
   std::string waves;         // FST written on the first mismatch ("" = none)
   std::string source_dir;    // SpikeForge sources (rtl_templates/, sim/harness/)
   int jobs = 2;
+  bool systemc = false;      // verilate with --sc and drive it from the SystemC harness
 };
 
 struct CosimResult {

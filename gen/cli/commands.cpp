@@ -18,7 +18,9 @@
 #include "board/pll.h"
 #include "board/synth.h"
 #include "cosim.h"
+#include "emit/hls.h"
 #include "emit/verilog.h"
+#include "hls_csim.h"
 #include "golden.h"
 #include "ir/error.h"
 #include "ir/events.h"
@@ -41,6 +43,8 @@ namespace {
 
 struct Options {
   std::string net, input, trace, summary_json, out, parallel = "auto", waves, work, target = "verilog";
+  std::string backend = "verilator";
+  std::string traces_dir;  // one trace per sample: DIR/trace_<n>.json
   std::string board, port;
   std::string a, b;
   double freq_mhz = 0;  // 0: the board's default network clock
@@ -83,6 +87,26 @@ std::vector<Raster> pick_samples(std::vector<Raster> all) {
   if (opt.max_samples > 0 && all.size() > static_cast<size_t>(opt.max_samples))
     all.resize(static_cast<size_t>(opt.max_samples));
   return all;
+}
+
+// --traces DIR: every sample's trace as DIR/trace_<n>.json.
+void save_trace_dir(const std::vector<Trace>& traces) {
+  if (opt.traces_dir.empty()) return;
+  fs::create_directories(opt.traces_dir);
+  for (size_t n = 0; n < traces.size(); ++n)
+    save_trace(traces[n], opt.traces_dir + "/trace_" + std::to_string(n) + ".json");
+}
+
+// --json-summary for a simulator run: what ran and how long it took.
+void save_sim_summary(const std::string& backend, size_t samples, const std::vector<Trace>& golden,
+                      double build_s, double run_s, double sim_s, uint64_t cycles) {
+  if (opt.summary_json.empty()) return;
+  int steps = 0;
+  for (const Trace& t : golden) steps += t.timesteps;
+  json s = {{"backend", backend},       {"samples", samples},   {"timesteps", steps},
+            {"identical", true},        {"build_seconds", build_s}, {"run_seconds", run_s},
+            {"sim_seconds", sim_s},     {"cycles", cycles}};
+  write_file_atomic(opt.summary_json, s.dump() + "\n");
 }
 
 std::vector<Trace> golden_traces(const Network& net, const std::vector<Raster>& samples) {
@@ -158,8 +182,12 @@ Generated generate() {
   if (!opt.board.empty()) g.board = board_setup();
   g.plan = gen::plan_network(g.net, g.board ? board_plan_options(g.board->board) : plan_options(), opt.net);
   StagedDir out(opt.out);
-  gen::emit_verilog(g.net, g.plan, out.path(), absolute_path(opt.out), source_dir() + "/rtl_templates");
+  if (opt.target == "hls")
+    gen::emit_hls(g.net, g.plan, out.path(), absolute_path(opt.out), source_dir() + "/hls/include/sf_hls");
+  else
+    gen::emit_verilog(g.net, g.plan, out.path(), absolute_path(opt.out), source_dir() + "/rtl_templates");
   json report = plan_report(g.net, g.plan);
+  report["target"] = opt.target;
   std::string summary = plan_summary(g.net, g.plan);
   if (g.board) {
     board::emit_board_files(g.board->board, top_interface(g.plan), g.board->pll, g.board->baud, out.path());
@@ -232,6 +260,18 @@ int cmd_run() {
     throw InputError(opt.input + ": holds " + std::to_string(samples.size()) +
                      " samples; --trace writes one sample's trace: choose it with --sample N");
   ref::Simulator simulator(net);
+  if (!opt.traces_dir.empty()) {
+    // Every sample's full trace (spikes and state): the golden side of a backend comparison.
+    const auto t0 = std::chrono::steady_clock::now();
+    std::vector<Trace> all;
+    for (const Raster& r : samples) all.push_back(simulator.run(r));
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    save_trace_dir(all);
+    std::cout << "golden model: " << all.size() << " sample trace(s) in " << secs << " s, written to "
+              << opt.traces_dir << "\n";
+    save_sim_summary("golden", all.size(), all, 0.0, secs, secs, 0);
+    return 0;
+  }
   if (samples.size() == 1) {
     Trace t = simulator.run(samples[0]);
     if (!opt.trace.empty()) save_trace(t, opt.trace);
@@ -295,9 +335,16 @@ int cmd_run() {
 }
 
 int cmd_gen() {
+  if (opt.target == "hls" && !opt.board.empty())
+    throw InputError("--board: a board wrapper is Verilog; use it with --target verilog");
   generate();
-  std::cout << "wrote " << opt.out << ": sf_top.v" << (opt.board.empty() ? "" : ", sf_board_core.v, sf_board_top.v")
-            << ", memory init files, report.json\n";
+  if (opt.target == "hls")
+    std::cout << "wrote " << opt.out << ": sf_net.h, sf_net.cpp, sf_net_params.cpp, sf_tb.cpp, run_hls.tcl, "
+              << "Makefile, include/sf_hls/, report.json\n";
+  else
+    std::cout << "wrote " << opt.out << ": sf_top.v"
+              << (opt.board.empty() ? "" : ", sf_board_core.v, sf_board_top.v")
+              << ", memory init files, report.json\n";
   return 0;
 }
 
@@ -340,6 +387,7 @@ int cosimulate_and_report(const Network& net, const gen::Plan& plan, const std::
   co.work_dir = work_dir;
   co.waves = opt.waves;
   co.source_dir = source_dir();
+  co.systemc = opt.backend == "systemc";
   sim::CosimResult res = sim::cosimulate(net, plan, samples, golden, co);
 
   uint64_t predicted = 0, ops = 0, integ = 0, steps = 0;
@@ -349,7 +397,7 @@ int cosimulate_and_report(const Network& net, const gen::Plan& plan, const std::
     integ += c.integrate_cycles;
     steps += c.cycles.size();
   }
-  std::cout << "co-simulation of '" << net.name << "': " << samples.size() << " sample(s), " << steps
+  std::cout << (co.systemc ? "SystemC co-simulation of '" : "co-simulation of '") << net.name << "': " << samples.size() << " sample(s), " << steps
             << " timesteps\n";
   if (!res.ok) {
     std::cout << res.message;
@@ -366,15 +414,18 @@ int cosimulate_and_report(const Network& net, const gen::Plan& plan, const std::
     }
   }
   if (!opt.trace.empty()) save_trace(res.observed[0], opt.trace);
+  save_trace_dir(res.observed);
+  save_sim_summary(co.systemc ? "systemc" : "verilator", samples.size(), golden, res.build_seconds,
+                   res.run_seconds, res.sim_seconds, res.total_cycles);
   const double lanes_per_cycle = integ ? static_cast<double>(ops) / static_cast<double>(integ) : 0.0;
   std::printf("  events, spikes, states: identical to the golden model at every timestep\n");
   std::printf("  cycles: %llu measured = %llu predicted by the cycle model\n",
               static_cast<unsigned long long>(res.total_cycles), static_cast<unsigned long long>(predicted));
   std::printf("  synaptic ops per integrate cycle: %.2f (lanes: ", lanes_per_cycle);
   for (size_t k = 0; k < plan.layers.size(); ++k) std::printf("%s%d", k ? "/" : "", plan.layers[k].P);
-  std::printf(")\n  verilator build %.1f s, run %.2f s, of which clocked simulation with checks %.2f s "
+  std::printf(")\n  verilator%s build %.1f s, run %.2f s, of which clocked simulation with checks %.2f s "
               "(%.2f M cycles/s)\n",
-              res.build_seconds, res.run_seconds, res.sim_seconds,
+              co.systemc ? " --sc" : "", res.build_seconds, res.run_seconds, res.sim_seconds,
               res.sim_seconds > 0 ? static_cast<double>(res.total_cycles) / res.sim_seconds / 1e6 : 0.0);
   std::printf("RESULT: PASS\n");
   return 0;
@@ -388,12 +439,39 @@ std::vector<Raster> load_samples_for(const Network& net) {
   return samples;
 }
 
+// HLS C-simulation of `samples` against the golden model; 0 when nothing differs.
+int csim_and_report(const Network& net, const gen::Plan& plan, const std::vector<Raster>& samples,
+                    const std::string& work_dir) {
+  std::vector<Trace> golden = golden_traces(net, samples);
+  sim::CsimOptions co;
+  co.work_dir = work_dir;
+  co.source_dir = source_dir();
+  sim::CsimResult res = sim::hls_csim(net, plan, samples, golden, co);
+  int steps = 0;
+  for (const Trace& t : golden) steps += t.timesteps;
+  std::cout << "HLS C-simulation of '" << net.name << "': " << samples.size() << " sample(s), " << steps
+            << " timesteps\n";
+  if (!res.ok) {
+    std::cout << res.message << "RESULT: MISMATCH (work dir " << work_dir << ")\n";
+    return 1;
+  }
+  if (!opt.trace.empty()) save_trace(res.observed[0], opt.trace);
+  save_trace_dir(res.observed);
+  save_sim_summary("hls", samples.size(), golden, res.build_seconds, res.run_seconds, res.run_seconds, 0);
+  std::printf("  events, spikes, states: identical to the golden model at every timestep\n");
+  std::printf("  g++ build %.1f s, C-simulation run %.2f s\nRESULT: PASS\n", res.build_seconds, res.run_seconds);
+  return 0;
+}
+
 int cmd_sim() {
   Network net = load_network(opt.net);
   std::vector<Raster> samples = load_samples_for(net);
   gen::Plan plan = gen::plan_network(net, plan_options(), opt.net);
+  if (!opt.waves.empty() && opt.backend == "hls")
+    throw InputError("--waves: the hls backend has no waveform; use --backend verilator or systemc");
   WorkDir work(opt.work, opt.keep);
-  const int rc = cosimulate_and_report(net, plan, samples, work.path());
+  const int rc = opt.backend == "hls" ? csim_and_report(net, plan, samples, work.path())
+                                      : cosimulate_and_report(net, plan, samples, work.path());
   if (rc != 0) work.keep();  // the report names it: the RTL, the model and the logs stay
   return rc;
 }
@@ -490,13 +568,16 @@ void register_commands(CLI::App& app) {
   run->add_option("--input", opt.input, "input raster (spikeforge-raster)")->required();
   run->add_option("--trace", opt.trace, "write the trace (spikeforge-trace) here");
   run->add_option("--sample", opt.sample, "run only sample N of a batch raster");
-  run->add_option("--json-summary", opt.summary_json, "write predictions / accuracy as JSON here");
+  run->add_option("--max-samples", opt.max_samples, "at most the first N samples");
+  run->add_option("--traces", opt.traces_dir, "write every sample's trace as DIR/trace_<n>.json");
+  run->add_option("--json-summary", opt.summary_json, "write predictions / accuracy (or, with --traces, timing) as JSON here");
 
   auto* g = app.add_subcommand("gen", "generate Verilog, memory init files and report.json");
   g->add_option("network", opt.net, "network JSON")->required();
   g->add_option("-o,--out", opt.out, "output directory")->required();
   g->add_option("--parallel", opt.parallel, "lanes per layer: auto or P (at most one per neuron)");
-  g->add_option("--target", opt.target, "verilog (HLS comes later)")->check(CLI::IsMember({"verilog"}));
+  g->add_option("--target", opt.target, "verilog (RTL) or hls (HLS C++ project)")
+      ->check(CLI::IsMember({"verilog", "hls"}));
   g->add_option("--board", opt.board, "also emit the board wrapper (fpga_boards/<B>), fit its capacity");
   g->add_option("--freq", opt.freq_mhz, "network clock in MHz with --board (default: the board's)");
   g->add_option("--baud", opt.baud, "UART baud rate with --board (default: the board's)");
@@ -535,10 +616,15 @@ void register_commands(CLI::App& app) {
   h->add_option("--timeout", opt.timeout_s, "seconds to wait for each answer");
   add_sample_choice(h);
 
-  auto* s = app.add_subcommand("sim", "co-simulate the generated RTL against the golden model");
+  auto* s = app.add_subcommand("sim", "simulate the generated hardware against the golden model");
+  s->add_option("--backend", opt.backend,
+                "verilator (RTL, C++ harness), systemc (RTL, SystemC harness) or hls (HLS C-simulation)")
+      ->check(CLI::IsMember({"verilator", "systemc", "hls"}));
   s->add_option("network", opt.net, "network JSON")->required();
   s->add_option("--input", opt.input, "input raster")->required();
-  s->add_option("--trace", opt.trace, "write the RTL trace (with cycles) here");
+  s->add_option("--trace", opt.trace, "write the simulated trace (RTL: with cycles) here");
+  s->add_option("--traces", opt.traces_dir, "write every sample's simulated trace as DIR/trace_<n>.json");
+  s->add_option("--json-summary", opt.summary_json, "write the backend, the work done and its timing as JSON here");
   s->add_option("--waves", opt.waves, "FST waveform written on the first mismatch");
   s->add_option("--work", opt.work, "keep the generated RTL and the model in this directory");
   s->add_option("--parallel", opt.parallel, "lanes per layer: auto or P (at most one per neuron)");

@@ -285,6 +285,24 @@ std::string emit_probes(const Plan& plan) {
       << "  sf::sim::copy_bits(" << d << "st_data, p[" << k << "].st_data);\n";
   }
   h << "}\n";
+  // SystemC: a signal for every port of sf_top (all must be bound), typed from
+  // the verilated ports themselves so widths never need repeating here.
+  std::vector<std::string> ports = {"clk",          "rst",          "s_evt_valid", "s_evt_ready",
+                                    "s_evt_eot",    "s_evt_index",  "s_evt_payload", "m_evt_valid",
+                                    "m_evt_ready",  "m_evt_eot",    "m_evt_index", "dbg_rd_en",
+                                    "dbg_rd_layer", "dbg_rd_addr",  "dbg_rd_valid", "dbg_rd_data"};
+  for (size_t k = 0; k < plan.layers.size(); ++k)
+    for (const char* f : {"spk", "spk_eot", "spk_index", "st_we", "st_addr", "st_data"})
+      ports.push_back("dbg_l" + std::to_string(k) + "_" + f);
+  h << "\n#ifdef SF_SYSTEMC\n#include <type_traits>\n"
+    << "// (Verilator 5 declares the ports as references)\n"
+    << "template <class Port>\n"
+    << "using sf_signal_for = sc_core::sc_signal<typename std::remove_reference_t<Port>::data_type>;\n\n"
+    << "struct SfTopSignals {\n";
+  for (const std::string& p : ports) h << "  sf_signal_for<decltype(Vsf_top::" << p << ")> " << p << ";\n";
+  h << "  void bind(Vsf_top& top) {\n";
+  for (const std::string& p : ports) h << "    top." << p << "(" << p << ");\n";
+  h << "  }\n};\n#endif\n";
   return h.str();
 }
 

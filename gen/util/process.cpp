@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -79,6 +80,9 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
   }
   auto start = std::chrono::steady_clock::now();
   int status = 0;
+  // Poll quickly at first so that short runs are timed to the millisecond, then
+  // back off to 20 ms for long ones.
+  std::chrono::microseconds pause{250};
   for (;;) {
     pid_t w = waitpid(pid, &status, timeout_s > 0 ? WNOHANG : 0);
     if (w == pid) break;
@@ -89,7 +93,10 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
       result.timed_out = true;
       return result;
     }
-    if (timeout_s > 0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    if (timeout_s > 0) {
+      std::this_thread::sleep_for(pause);
+      pause = std::min<std::chrono::microseconds>(pause * 2, std::chrono::milliseconds(20));
+    }
   }
   if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
   return result;

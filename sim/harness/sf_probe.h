@@ -27,6 +27,19 @@ void copy_bits(const T& v, std::vector<uint32_t>& out) {
   }
 }
 
+#ifdef SF_SYSTEMC
+// Verilated SystemC ports: read through the port; above 64 bits they are sc_bv.
+template <int W>
+void copy_bits(const sc_dt::sc_bv<W>& v, std::vector<uint32_t>& out) {
+  out.resize((W + 31) / 32);
+  for (size_t i = 0; i < out.size(); ++i) out[i] = static_cast<uint32_t>(v.get_word(static_cast<int>(i)));
+}
+template <typename T>
+void copy_bits(const sc_core::sc_out<T>& port, std::vector<uint32_t>& out) {
+  copy_bits(port.read(), out);
+}
+#endif
+
 // Signed field [lsb, lsb + width) of a little-endian word array.
 inline int64_t signed_field(const std::vector<uint32_t>& words, int lsb, int width) {
   uint64_t u = 0;

@@ -1,12 +1,15 @@
 // Golden vs RTL on random networks: each seed becomes a network and a raster,
 // co-simulated by `spikeforge sim`. Any mismatch fails with the seed, so the
 // case can be replayed: cosim_random --spikeforge BIN --first SEED --count 1 --keep DIR.
+// --backend verilator|systemc|hls picks the simulator `spikeforge sim` holds to
+// the golden model (default verilator).
 // With --lint VERILATOR it only generates each network's RTL and lints it with
 // `verilator --lint-only -Wall` (every random parameter set must be clean).
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "ir/events.h"
 #include "random_net.h"
@@ -16,7 +19,7 @@
 namespace fs = std::filesystem;
 
 int main(int argc, char** argv) {
-  std::string spikeforge, keep, verilator;
+  std::string spikeforge, keep, verilator, backend = "verilator";
   uint64_t first = 0, count = 8;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
@@ -25,9 +28,10 @@ int main(int argc, char** argv) {
     else if (a == "--count") count = std::strtoull(argv[i + 1], nullptr, 10);
     else if (a == "--keep") keep = argv[i + 1];
     else if (a == "--lint") verilator = argv[i + 1];
+    else if (a == "--backend") backend = argv[i + 1];
   }
   if (spikeforge.empty()) {
-    std::fprintf(stderr, "usage: cosim_random --spikeforge BIN [--first S] [--count N] [--keep DIR] [--lint VERILATOR]\n");
+    std::fprintf(stderr, "usage: cosim_random --spikeforge BIN [--first S] [--count N] [--keep DIR] [--lint VERILATOR] [--backend B]\n");
     return 2;
   }
   const fs::path base = keep.empty() ? fs::temp_directory_path() / ("sf-random-" + std::to_string(first))
@@ -43,9 +47,10 @@ int main(int argc, char** argv) {
     const std::string log = (dir / "sim.log").string();
     sf::ProcessResult r;
     if (verilator.empty()) {
-      r = sf::run_process({spikeforge, "sim", net, "--input", in, "--work", (dir / "work").string(),
-                           "--waves", (dir / "fail.fst").string()},
-                          log, "", 900);
+      std::vector<std::string> argv = {spikeforge, "sim", net, "--input", in, "--backend", backend,
+                                       "--work", (dir / "work").string()};
+      if (backend != "hls") argv.insert(argv.end(), {"--waves", (dir / "fail.fst").string()});
+      r = sf::run_process(argv, log, "", 900);
     } else {
       const std::string rtl = (dir / "rtl").string();
       r = sf::run_process({spikeforge, "gen", net, "-o", rtl}, log, "", 120);

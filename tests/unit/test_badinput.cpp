@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "util/files.h"
 #include "util/process.h"
@@ -102,6 +103,39 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"raster_payload", N, replace(kGoodRaster, "[2, 0]", "[2, 0, 2]"), "events[1].p: found 2, expected an integer in 0..1"},
         Case{"raster_size", N, replace(kGoodRaster, "\"size\": 3", "\"size\": 4"), "size: found 4, expected 3"}),
     [](const ::testing::TestParamInfo<Case>& i) { return std::string(i.param.name); });
+
+// Options that do not go together: exit 2, a message naming the option, nothing written.
+TEST(BadOptions, BackendCombinations) {
+  fs::path dir = fs::temp_directory_path() / "sf-bad-options";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream(dir / "net.json") << kGoodNet;
+  std::ofstream(dir / "in.json") << kGoodRaster;
+  const std::string net = (dir / "net.json").string(), in = (dir / "in.json").string();
+  struct Combo {
+    std::vector<std::string> args;
+    const char* message;
+  };
+  const Combo combos[] = {
+      {{"gen", net, "-o", (dir / "out").string(), "--target", "hls", "--board", "icebreaker"}, "--board"},
+      {{"gen", net, "-o", (dir / "out").string(), "--target", "vhdl"}, "--target"},
+      {{"sim", net, "--input", in, "--backend", "hls", "--waves", (dir / "w.fst").string()}, "--waves"},
+      {{"sim", net, "--input", in, "--backend", "modelsim"}, "--backend"},
+  };
+  for (const Combo& c : combos) {
+    std::vector<std::string> argv = {g_spikeforge};
+    argv.insert(argv.end(), c.args.begin(), c.args.end());
+    const std::string log = (dir / "log.txt").string();
+    fs::remove(log);
+    sf::ProcessResult r = sf::run_process(argv, log, "", 60);
+    const std::string text = sf::read_text_file(log);
+    EXPECT_EQ(r.exit_code, 2) << text;
+    EXPECT_NE(text.find(c.message), std::string::npos) << text;
+    EXPECT_FALSE(fs::exists(dir / "out"));
+    EXPECT_FALSE(fs::exists(dir / "w.fst"));
+  }
+  fs::remove_all(dir);
+}
 
 }  // namespace
 
