@@ -5,7 +5,9 @@
 #   2. Verilator harness: cycles/s co-simulating the Fashion-MNIST example;
 #   3. synaptic operations per integrate cycle vs the lane count P;
 #   4. generation time (spikeforge gen);
-#   5. resources and Fmax of the example's bitstream (yosys / nextpnr).
+#   5. resources and Fmax of the example's bitstream (yosys / nextpnr);
+#   6. every backend on the same work (golden, Verilator, SystemC, HLS C-simulation):
+#      identical traces required, build and run times side by side (bench/agreement.sh).
 # usage: bench/run_benchmarks.sh [--skip-peers] [--skip-synth]   (after scripts/build.sh)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -79,3 +81,7 @@ if [[ $skip_synth -eq 0 ]]; then
   rm -rf "$out/synth_example"
   "$sf" synth "$ex/network.json" --board icebreaker -o "$out/synth_example" | tail -n 9
 fi
+
+echo
+echo "== 6. backends on the same work: the example, the first 1,000 test images (measured, wall clock)"
+"$root/bench/agreement.sh" "$sf" "$out/agreement.md" "$ex/network.json" "$out/test1000.raster.json" 1000

@@ -106,8 +106,10 @@ CosimResult cosimulate(const Network& net, const gen::Plan& plan, const std::vec
   if (b.not_found)
     throw ToolError("verilator: not found on PATH (install it: apt-get install verilator)");
   if (b.timed_out || b.exit_code != 0)
-    throw ToolError("verilator: building the co-simulation model failed (" + build_log + "):\n" +
-                    log_tail(build_log));
+    throw ToolError("verilator: building the " + std::string(opt.systemc ? "SystemC " : "") +
+                    "co-simulation model failed (" + build_log + ")" +
+                    (opt.systemc ? " (SystemC comes from Debian: apt-get install libsystemc-dev)" : "") +
+                    ":\n" + log_tail(build_log));
 
   const std::string result_path = work + "/result.json";
   std::vector<std::string> run = {obj + "/sf_harness", "--expect", expect_path, "--result", result_path};
