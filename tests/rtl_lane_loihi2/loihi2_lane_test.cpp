@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "elaboration_check.h"
 #include "Vloihi2_lane_bad_vth.h"
 #include "Vsf_l2_lane_configs.h"
 #include "loihi2.h"
@@ -513,28 +514,12 @@ TEST(Loihi2Lane, DetectsFloorDecay) {
 
 // VTH = 2^17 does not fit the 17-bit vth: the model must report it and stop.
 TEST(Loihi2Lane, IllegalVthIsRejected) {
-  auto ctx = std::make_unique<VerilatedContext>();
-  // Let $error count instead of stopping, so that the $finish after it is what ends the run
-  // (the default would print and exit the whole test program).
-  ctx->fatalOnError(false);
-  ctx->errorLimit(2);
-  auto m = std::make_unique<Vloihi2_lane_bad_vth>(ctx.get());
-  m->eval();
-  EXPECT_EQ(ctx->errorCount(), 1);
-  EXPECT_TRUE(ctx->gotFinish());
-  m->final();
+  sf::test::expect_elaboration<Vloihi2_lane_bad_vth>(true);
 }
 
 // The same checks pass every tested configuration without a word.
 TEST(Loihi2Lane, LegalConfigurationRuns) {
-  auto ctx = std::make_unique<VerilatedContext>();
-  ctx->fatalOnError(false);
-  ctx->errorLimit(2);
-  auto m = std::make_unique<Vsf_l2_lane_configs>(ctx.get());
-  m->eval();
-  EXPECT_EQ(ctx->errorCount(), 0);
-  EXPECT_FALSE(ctx->gotFinish());
-  m->final();
+  sf::test::expect_elaboration<Vsf_l2_lane_configs>(false);
 }
 
 }  // namespace
