@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "elaboration_check.h"
+#include "lane_ports.h"
 #include "Vlane_bad_theta.h"
 #include "Vsf_lane_configs.h"
 #include "sf_lane_configs.h"
@@ -48,8 +49,10 @@ std::ostream& operator<<(std::ostream& os, const Out& o) {
   return os << "{v=" << o.v << ", spike=" << o.spike << ", pend=" << o.pend << "}";
 }
 
-int64_t min_of(int bits) { return -(int64_t{1} << (bits - 1)); }
-int64_t max_of(int bits) { return (int64_t{1} << (bits - 1)) - 1; }
+using sf::test::max_of;
+using sf::test::min_of;
+using sf::test::put;
+using sf::test::sign_extend;
 
 // The contract, written as directly as C++ allows. C++ integer division truncates toward
 // zero, which is exactly trunc0; the RTL uses magnitudes and shifts instead.
@@ -77,22 +80,6 @@ Out ref_step(const Cfg& c, int64_t v, int64_t acc, int64_t bias, bool pend) {
   if (spike && c.reset == 0) v_next = s - c.theta;
   if (spike && c.reset == 1) v_next = c.v_reset;
   return {v_next, spike, c.reset == 3 && spike};
-}
-
-template <class Port>
-void put(Port& port, int64_t x, int bits, const char* name) {
-  if (x < min_of(bits) || x > max_of(bits)) {
-    ADD_FAILURE() << "test bug: " << name << " = " << x << " does not fit " << bits << " bits";
-  }
-  const uint64_t mask = bits == 64 ? ~uint64_t{0} : (uint64_t{1} << bits) - 1;
-  port = static_cast<Port>(static_cast<uint64_t>(x) & mask);
-}
-
-int64_t sign_extend(uint64_t raw, int bits) {
-  const uint64_t sign = uint64_t{1} << (bits - 1);
-  const uint64_t mask = (uint64_t{1} << bits) - 1;
-  raw &= mask;
-  return static_cast<int64_t>(raw ^ sign) - static_cast<int64_t>(sign);
 }
 
 // All tested lanes live in one verilated wrapper (sf_lane_configs.v); one model serves all.

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "elaboration_check.h"
+#include "lane_ports.h"
 #include "Vloihi2_lane_bad_vth.h"
 #include "Vsf_l2_lane_configs.h"
 #include "loihi2.h"
@@ -51,8 +52,10 @@ constexpr int64_t kP23 = int64_t{1} << 23;  // 8388608
 constexpr int64_t kUMin = -kP23, kUMax = kP23 - 1;
 constexpr int64_t kVMax = kP23 - 1;  // v is clamped to [-kVMax, kVMax]
 
-int64_t min_of(int bits) { return -(int64_t{1} << (bits - 1)); }
-int64_t max_of(int bits) { return (int64_t{1} << (bits - 1)) - 1; }
+using sf::test::max_of;
+using sf::test::min_of;
+using sf::test::put;
+using sf::test::sign_extend;
 
 l2::Params params_of(const Cfg& c) {
   l2::Params p;
@@ -69,22 +72,6 @@ Out golden_step(const Cfg& c, int64_t u, int64_t v, int64_t a, int64_t bias) {
   s.v = v;
   const bool spike = l2::step(params_of(c), s, a, bias);
   return {s.u, s.v, spike};
-}
-
-template <class Port>
-void put(Port& port, int64_t x, int bits, const char* name) {
-  if (x < min_of(bits) || x > max_of(bits)) {
-    ADD_FAILURE() << "test bug: " << name << " = " << x << " does not fit " << bits << " bits";
-  }
-  const uint64_t mask = bits == 64 ? ~uint64_t{0} : (uint64_t{1} << bits) - 1;
-  port = static_cast<Port>(static_cast<uint64_t>(x) & mask);
-}
-
-int64_t sign_extend(uint64_t raw, int bits) {
-  const uint64_t sign = uint64_t{1} << (bits - 1);
-  const uint64_t mask = (uint64_t{1} << bits) - 1;
-  raw &= mask;
-  return static_cast<int64_t>(raw ^ sign) - static_cast<int64_t>(sign);
 }
 
 // All tested lanes live in one verilated wrapper (sf_l2_lane_configs.v); one model serves all.
