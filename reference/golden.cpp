@@ -3,17 +3,31 @@
 #include "golden.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "ir/error.h"
+#include "loihi2/network.h"
 #include "neuron.h"
 #include "validate.h"
 
 namespace sf::ref {
 
+Trace run_loihi2(const Network& net, const std::vector<InputEvent>& events, int steps, bool record_state) {
+  // The loihi2 model is a separate golden model (reference/loihi2): its own
+  // arithmetic, its own checks. Its complaints become input errors here.
+  try {
+    return loihi2::run_network(net, events, steps, record_state);
+  } catch (const std::invalid_argument& e) {
+    throw InputError("network '" + net.name + "': " + e.what());
+  } catch (const std::overflow_error& e) {
+    throw InputError("network '" + net.name + "': " + e.what());
+  }
+}
+
 const char* semantics_name(const Network& net) {
   const char* name = nullptr;
   for (const Layer& l : net.layers) {
-    const char* m = l.neuron.model == NeuronModel::If ? "if" : "lif";
+    const char* m = to_string(l.neuron.model);
     if (name && name != m) return "mixed";
     name = m;
   }
@@ -24,6 +38,7 @@ Trace run(const Network& net, const Raster& input, const RunOptions& opt) {
   validate_network(net);
   const int steps = run_length(input, opt.timesteps);
   const std::vector<InputEvent> events = checked_events(net, input, steps);
+  if (net.is_loihi2()) return run_loihi2(net, events, steps, opt.record_state);
 
   Trace trace;
   trace.network = net.name;

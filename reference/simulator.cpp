@@ -34,6 +34,8 @@ std::unique_ptr<LayerEngine> make_engine(const Layer& l, int64_t bound) {
 
 struct Simulator::Impl {
   Network shell;  // the network without weights: names, sizes, payload range
+  // loihi2 networks run on their own golden model (reference/loihi2), kept whole.
+  std::unique_ptr<Network> loihi2;
   std::vector<std::unique_ptr<LayerEngine>> engines;
   std::vector<std::vector<int64_t>> v;
   std::vector<std::vector<uint8_t>> pending;
@@ -77,6 +79,12 @@ struct Simulator::Impl {
 
 Simulator::Simulator(const Network& net) : impl_(std::make_unique<Impl>()) {
   validate_network(net);
+  if (net.is_loihi2()) {
+    impl_->loihi2 = std::make_unique<Network>(net);
+    impl_->shell = net;
+    for (Layer& l : impl_->shell.layers) l.weights.clear(), l.bias.clear();
+    return;
+  }
   impl_->shell = net;
   for (size_t k = 0; k < net.layers.size(); ++k) {
     impl_->shell.layers[k].weights.clear();
@@ -93,6 +101,17 @@ Simulator& Simulator::operator=(Simulator&&) noexcept = default;
 
 void Simulator::run_counts(const Raster& input, std::vector<int64_t>& counts,
                            std::vector<int64_t>* layer_totals, int timesteps) {
+  if (impl_->loihi2) {
+    const Network& net = *impl_->loihi2;
+    const int steps = run_length(input, timesteps);
+    const Trace t = run_loihi2(net, checked_events(net, input, steps), steps, false);
+    counts = output_counts(net, t);
+    if (layer_totals) {
+      layer_totals->clear();
+      for (const LayerTrace& lt : t.layers) layer_totals->push_back(static_cast<int64_t>(lt.spikes.size()));
+    }
+    return;
+  }
   const size_t last = impl_->engines.size() - 1;
   counts.assign(impl_->shell.layers[last].n_out, 0);
   if (layer_totals) layer_totals->assign(impl_->engines.size(), 0);
@@ -105,6 +124,7 @@ void Simulator::run_counts(const Raster& input, std::vector<int64_t>& counts,
 }
 
 Trace Simulator::run(const Raster& input, const RunOptions& opt) {
+  if (impl_->loihi2) return sf::ref::run(*impl_->loihi2, input, opt);
   const Network& net = impl_->shell;
   Trace trace;
   trace.network = net.name;
@@ -119,7 +139,10 @@ Trace Simulator::run(const Raster& input, const RunOptions& opt) {
   return trace;
 }
 
-int Simulator::weight_bytes(size_t k) const { return impl_->engines.at(k)->weight_bytes(); }
-int Simulator::accumulator_bytes(size_t k) const { return impl_->engines.at(k)->accumulator_bytes(); }
+// (loihi2 networks run on int64 throughout)
+int Simulator::weight_bytes(size_t k) const { return impl_->loihi2 ? 4 : impl_->engines.at(k)->weight_bytes(); }
+int Simulator::accumulator_bytes(size_t k) const {
+  return impl_->loihi2 ? 8 : impl_->engines.at(k)->accumulator_bytes();
+}
 
 }  // namespace sf::ref

@@ -86,6 +86,17 @@ void validate_layer(const Network& net, const Layer& l, int expected_in) {
              "-bit signed (" + range(l.weight_bits) + ")");
   if (l.has_bias() && l.bias.size() != static_cast<size_t>(l.n_out))
     fail(at + std::to_string(l.bias.size()) + " biases, expected n_out = " + std::to_string(l.n_out));
+  if ((l.neuron.model == NeuronModel::Loihi2) != net.is_loihi2())
+    fail(at + "model '" + to_string(l.neuron.model) +
+         "' mixed with another family; expected 'loihi2' everywhere or 'if'/'lif' everywhere");
+  if (net.is_loihi2()) {
+    // Parameter ranges: the loihi2 golden model checks its own (validate_loihi2
+    // there); here only what belongs to the IR: prepared weights.
+    for (int32_t w : l.weights)
+      if (w < -256 || w > 255)
+        fail(at + "weight " + std::to_string(w) + " outside -256..255 (prepared Loihi weights)");
+    return;
+  }
   validate_params(net, l);
   for (size_t n = 0; n < l.bias.size(); ++n)
     if (!fits_signed(l.bias[n], l.neuron.iflif.v_bits))

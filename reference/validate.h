@@ -27,6 +27,10 @@ int64_t input_bound(const Network& net, size_t k);
 // Number of steps a run lasts: `requested` when >= 0, else the raster's.
 int run_length(const Raster& raster, int requested);
 
+// The loihi2 golden model (reference/loihi2) on checked events; its errors as
+// sf::InputError. run() and the Simulator dispatch loihi2 networks here.
+Trace run_loihi2(const Network& net, const std::vector<InputEvent>& events, int steps, bool record_state);
+
 // The raster's events with t < steps, sorted by (t, index), after checking
 // every event (range, payload, duplicates). Throws sf::InputError.
 std::vector<InputEvent> checked_events(const Network& net, const Raster& raster, int steps);

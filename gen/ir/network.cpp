@@ -43,9 +43,23 @@ Leak parse_leak(const JsonCtx& c, const json& n, int v_bits) {
 
 NeuronSpec parse_neuron(const JsonCtx& c, const json& layer) {
   const json& n = c.require(layer, "neuron");
-  c.check_object(n, "neuron", {"model", "threshold", "v_bits", "fire", "reset", "v_reset", "leak"});
+  if (!n.is_object()) c.fail("neuron", describe(n), "an object");
   NeuronSpec spec;
-  std::string model = c.get_enum(n, "model", {"if", "lif"}, nullptr, "neuron.");
+  std::string model = c.get_enum(n, "model", {"if", "lif", "loihi2"}, nullptr, "neuron.");
+  if (model == "loihi2") {
+    // Ranges of Lava's registers (notes/loihi2.md section 1); the golden model
+    // checks them again, this names the file and field.
+    c.check_object(n, "neuron", {"model", "du", "dv", "vth", "bias_exp", "weight_exp"});
+    spec.model = NeuronModel::Loihi2;
+    Loihi2Params& q = spec.loihi2;
+    q.du = static_cast<int>(c.get_int(n, "du", 0, 4095, "neuron."));
+    q.dv = static_cast<int>(c.get_int(n, "dv", 0, 4095, "neuron."));
+    q.vth = c.get_int(n, "vth", 0, (int64_t{1} << 17) - 1, "neuron.");
+    q.bias_exp = static_cast<int>(c.get_int_or(n, "bias_exp", 0, 7, 0, "neuron."));
+    q.weight_exp = static_cast<int>(c.get_int_or(n, "weight_exp", -8, 7, 0, "neuron."));
+    return spec;
+  }
+  c.check_object(n, "neuron", {"model", "threshold", "v_bits", "fire", "reset", "v_reset", "leak"});
   spec.model = model == "if" ? NeuronModel::If : NeuronModel::Lif;
   IfLifParams& p = spec.iflif;
   p.v_bits = static_cast<int>(c.get_int(n, "v_bits", 2, 32, "neuron."));
@@ -152,6 +166,10 @@ Layer parse_layer(const std::string& path, const json& lj, size_t index, int n_i
            "at most " + std::to_string(kMaxSynapses) + " synapses per layer");
   l.weight_bits = static_cast<int>(c.get_int(lj, "weight_bits", 2, 16));
   l.neuron = parse_neuron(c, lj);
+  const bool loihi2 = l.neuron.model == NeuronModel::Loihi2;
+  if (loihi2 && l.weight_bits > 9)
+    c.fail("weight_bits", std::to_string(l.weight_bits),
+           "2..9 for model \"loihi2\" (prepared Loihi weights lie in -256..255)");
 
   const bool inline_w = lj.contains("weights"), file_w = lj.contains("weights_file");
   if (inline_w == file_w)
@@ -183,13 +201,15 @@ Layer parse_layer(const std::string& path, const json& lj, size_t index, int n_i
 
   if (lj.contains("bias")) {
     const json& b = lj.at("bias");
-    const int vb = l.neuron.iflif.v_bits;
+    // if/lif: a v_bits value; loihi2: bias_mant, a 13-bit signed mantissa
+    const int vb = loihi2 ? 13 : l.neuron.iflif.v_bits;
+    const std::string what = loihi2 ? "a 13-bit signed bias_mant (" : "a v_bits signed integer (";
     if (!b.is_array() || b.size() != static_cast<size_t>(l.n_out))
       c.fail("bias", b.is_array() ? std::to_string(b.size()) + " entries" : describe(b),
              std::to_string(l.n_out) + " entries");
     for (int o = 0; o < l.n_out; ++o)
       l.bias.push_back(c.as_int(b[o], "bias[" + std::to_string(o) + "]", signed_min(vb),
-                                signed_max(vb), "a v_bits signed integer (" + signed_range_text(vb) + ")"));
+                                signed_max(vb), what + signed_range_text(vb) + ")"));
   }
   if (lj.contains("hardware")) {
     const json& h = lj.at("hardware");
@@ -213,7 +233,14 @@ int64_t Network::payload_min() const {
   return input_payload_signed ? -(int64_t{1} << (input_payload_bits - 1)) : 0;
 }
 
-const char* to_string(NeuronModel m) { return m == NeuronModel::If ? "if" : "lif"; }
+const char* to_string(NeuronModel m) {
+  switch (m) {
+    case NeuronModel::If: return "if";
+    case NeuronModel::Lif: return "lif";
+    case NeuronModel::Loihi2: return "loihi2";
+  }
+  return "?";
+}
 const char* to_string(FireRule f) { return f == FireRule::Ge ? "ge" : "gt"; }
 const char* to_string(ResetMode r) {
   switch (r) {
@@ -291,6 +318,16 @@ Network load_network(const std::string& path) {
   for (size_t k = 0; k < layers.size(); ++k) {
     net.layers.push_back(parse_layer(path, layers[k], k, n_in));
     n_in = net.layers.back().n_out;
+    if (net.layers.back().neuron.model == NeuronModel::Loihi2 && k > 0 && !net.is_loihi2())
+      JsonCtx(path, "layer '" + net.layers.back().name + "'")
+          .fail("neuron.model", "\"loihi2\" after \"if\"/\"lif\" layers",
+                "one family for the whole network: \"loihi2\" everywhere, or \"if\"/\"lif\" "
+                "everywhere (loihi2 has a one-step synaptic delay per layer, if/lif none)");
+    if (net.is_loihi2() && net.layers.back().neuron.model != NeuronModel::Loihi2)
+      JsonCtx(path, "layer '" + net.layers.back().name + "'")
+          .fail("neuron.model", std::string("\"") + to_string(net.layers.back().neuron.model) +
+                                    "\" after \"loihi2\" layers",
+                "\"loihi2\" (one model family for the whole network)");
     for (size_t j = 0; j + 1 < net.layers.size(); ++j)
       if (net.layers[j].name == net.layers.back().name)
         JsonCtx(path, "layer '" + net.layers.back().name + "'")
@@ -325,6 +362,14 @@ void save_network(const Network& net, const std::string& path) {
     }
     lj["weights"] = std::move(w);
     if (l.has_bias()) lj["bias"] = l.bias;
+    if (l.neuron.model == NeuronModel::Loihi2) {
+      const Loihi2Params& q = l.neuron.loihi2;
+      lj["neuron"] = {{"model", "loihi2"}, {"du", q.du},         {"dv", q.dv},
+                      {"vth", q.vth},      {"bias_exp", q.bias_exp}, {"weight_exp", q.weight_exp}};
+      if (l.parallel > 0) lj["hardware"] = {{"parallel", l.parallel}};
+      layers.push_back(std::move(lj));
+      continue;
+    }
     const IfLifParams& p = l.neuron.iflif;
     json n = {{"model", to_string(l.neuron.model)},
               {"threshold", p.threshold},

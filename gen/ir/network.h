@@ -13,7 +13,7 @@ namespace sf {
 
 // Neuron models of spec/semantics.md. Each model is a plug-in point: the golden
 // model, the generator and the RTL each have one implementation per model.
-enum class NeuronModel { If, Lif };
+enum class NeuronModel { If, Lif, Loihi2 };
 
 enum class FireRule { Ge, Gt };  // s = v >= θ  |  s = v > θ
 
@@ -49,9 +49,22 @@ struct IfLifParams {
   Leak leak;
 };
 
+// Parameters of the `loihi2` model (semantics.md; Lava's PyLifModelBitAcc
+// behind PyDenseModelBitAcc). The layer's weights are the prepared weights
+// W_eff in [-256, 255] (Lava's clip and truncation already applied: importers
+// do it), its bias holds bias_mant (13-bit signed). u and v are 24-bit.
+struct Loihi2Params {
+  int du = 0;          // current decay register 0..4095 (the decay applied is du + 1)
+  int dv = 0;          // voltage decay register 0..4095
+  int64_t vth = 0;     // threshold mantissa 0..2^17-1 (spike: v > vth << 6)
+  int bias_exp = 0;    // 0..7: the bias added is bias_mant << bias_exp
+  int weight_exp = 0;  // -8..7, applied to the summed input (floor for < 0)
+};
+
 struct NeuronSpec {
   NeuronModel model = NeuronModel::If;
-  IfLifParams iflif;  // valid for If and Lif
+  IfLifParams iflif;    // valid for If and Lif
+  Loihi2Params loihi2;  // valid for Loihi2
 };
 
 enum class LayerType { Dense };
@@ -83,6 +96,9 @@ struct Network {
   std::vector<Layer> layers;
 
   int output_size() const { return layers.empty() ? 0 : layers.back().n_out; }
+  // True when the layers use the `loihi2` model (a network never mixes it with
+  // `if` / `lif`: the models differ in synaptic delay).
+  bool is_loihi2() const { return !layers.empty() && layers.front().neuron.model == NeuronModel::Loihi2; }
   // Largest / smallest payload an input event may carry.
   int64_t payload_max() const;
   int64_t payload_min() const;

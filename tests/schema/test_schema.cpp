@@ -278,8 +278,19 @@ class Validator {
     if (s.contains("oneOf")) {
       std::vector<Problem> why;
       int n = 0;
-      for (const json& branch : s.at("oneOf")) n += valid(branch, x, at, &why) ? 1 : 0;
+      // with no match, also the problems of the closest branch (fewest problems)
+      // at their own paths, as validators' "best match" reports do
+      std::vector<Problem> closest;
+      bool have_closest = false;
+      for (const json& branch : s.at("oneOf")) {
+        std::vector<Problem> sub;
+        check(branch, x, at, sub);
+        if (sub.empty()) ++n;
+        else why.push_back(sub.front());
+        if (!sub.empty() && (!have_closest || sub.size() < closest.size())) closest = sub, have_closest = true;
+      }
       if (n != 1) out.push_back({at, "matches " + std::to_string(n) + " oneOf branches, expected 1:\n" + text_of(why)});
+      if (n == 0) out.insert(out.end(), closest.begin(), closest.end());
     }
   }
 

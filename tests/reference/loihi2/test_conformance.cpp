@@ -12,6 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "conformance_data.h"
+#include "golden.h"
 #include "ir/events.h"
 #include "loihi2.h"
 
@@ -22,74 +24,7 @@
 namespace sf::ref::loihi2 {
 namespace {
 
-using nlohmann::json;
-
 const std::string kDataDir = SF_LOIHI2_CONFORMANCE_DIR;
-
-json read_json(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("cannot open " + path);
-  return json::parse(in);
-}
-
-// Fails (with the key) on any field this test does not interpret, so that a
-// new field in the data cannot be ignored silently.
-void expect_only_keys(const json& obj, const std::set<std::string>& known, const std::string& where) {
-  for (auto it = obj.begin(); it != obj.end(); ++it)
-    EXPECT_TRUE(known.count(it.key())) << where << ": unknown field '" << it.key() << "'";
-}
-
-struct Layer {
-  std::vector<std::vector<int64_t>> weights;
-  Params params;
-};
-
-Layer load_layer(const std::string& path) {
-  const json doc = read_json(path);
-  expect_only_keys(doc, {"weights_out_by_in", "neuron", "num_weight_bits", "weight_exp", "synaptic_delay"}, path);
-  Layer l;
-  l.weights = doc.at("weights_out_by_in").get<std::vector<std::vector<int64_t>>>();
-  const json& n = doc.at("neuron");
-  expect_only_keys(n, {"model", "du", "dv", "vth", "bias_mant", "bias_exp"}, path + ": neuron");
-  EXPECT_EQ(n.at("model").get<std::string>(), "loihi2") << path;
-  EXPECT_EQ(doc.at("synaptic_delay").get<int>(), kSynapticDelay) << path;
-  l.params.du = n.at("du").get<int>();
-  l.params.dv = n.at("dv").get<int>();
-  l.params.vth = n.at("vth").get<int64_t>();
-  l.params.bias_exp = n.at("bias_exp").get<int>();
-  // A scalar bias applies to every neuron; an array gives one per neuron.
-  const json& bias = n.at("bias_mant");
-  l.params.bias_mant = bias.is_array() ? bias.get<std::vector<int64_t>>()
-                                       : std::vector<int64_t>(l.weights.size(), bias.get<int64_t>());
-  l.params.weight_exp = doc.at("weight_exp").get<int>();
-  l.params.num_weight_bits = doc.at("num_weight_bits").get<int>();
-  return l;
-}
-
-// sf::load_trace rejects the file's "note" field (it checks for unknown keys),
-// so the expected trace is read here, field by field.
-Trace load_expected(const std::string& path) {
-  const json doc = read_json(path);
-  EXPECT_EQ(doc.at("format").get<std::string>(), "spikeforge-trace");
-  EXPECT_EQ(doc.at("semantics").get<std::string>(), "loihi2");
-  Trace t;
-  t.network = doc.at("network").get<std::string>();
-  t.semantics = doc.at("semantics").get<std::string>();
-  t.timesteps = doc.at("timesteps").get<int>();
-  for (const json& lj : doc.at("layers")) {
-    LayerTrace l;
-    l.name = lj.at("name").get<std::string>();
-    for (const json& s : lj.at("spikes")) {
-      EXPECT_EQ(s.size(), 2u) << "expected binary spikes [t, neuron]";
-      l.spikes.push_back(Spike{s.at(0).get<int>(), s.at(1).get<int>(), 1});
-    }
-    if (lj.contains("state"))
-      for (auto it = lj.at("state").begin(); it != lj.at("state").end(); ++it)
-        l.state[it.key()] = it.value().get<std::vector<std::vector<int64_t>>>();
-    t.layers.push_back(std::move(l));
-  }
-  return t;
-}
 
 class Loihi2Conformance : public ::testing::Test {
  protected:
@@ -163,6 +98,15 @@ TEST_F(Loihi2Conformance, EverySpikeAndStateMatches) {
   std::cout << "[ loihi2 ] " << spikes_compared << " spikes over " << expected_.timesteps << " timesteps and "
             << states_compared << " u/v values over " << e.state.at("u").size() << " timesteps x "
             << e.state.at("u")[0].size() << " neurons match\n";
+}
+
+// The same layer as an IR network through sf::ref::run (the path `spikeforge
+// run` / `sim` take): identical to the ground truth.
+TEST_F(Loihi2Conformance, NetworkGoldenPathMatches) {
+  const Network net = as_network(layer_);
+  const Trace got = sf::ref::run(net, input_, {true, expected_.timesteps});
+  const size_t compared = expect_conformance(got, expected_);
+  EXPECT_GT(compared, 50000u);
 }
 
 }  // namespace
