@@ -5,13 +5,19 @@
 `default_nettype none
 
 /*
- * Event-driven dense layer engine with P neuron lanes (`if` / `lif` models).
+ * Event-driven dense layer engine with P neuron lanes: MODEL 0 the `if` / `lif` models
+ * (sf_neuron_iflif), MODEL 1 the `loihi2` model (sf_neuron_loihi2).
  *
  * Memories (C = ceil(N_OUT / P) chunks of P neurons):
  *   weights  N_IN * C words of P * W_BITS bits, word i*C + c = W[c*P + j][i], lane j at bits j*W_BITS
  *   acc      C words of P * ACC_BITS bits: the input sum I of the current step
- *   v        C words of P * V_BITS bits: the membrane state
- *   bias     C words of P * BIAS_BITS bits (HAS_BIAS)
+ *   acc1     MODEL 1 only: a second acc bank. Loihi 2's one-step synaptic delay is built here:
+ *            a step integrates its events into one bank while the fire phase consumes (and
+ *            clears) the other, which holds the previous step's sums; the banks swap after
+ *            every fire phase. Both start cleared, so step 0 fires on zero input.
+ *   v        C words of P * V_BITS bits: the neuron state; MODEL 0: v; MODEL 1: {u, v}, 24 bits
+ *            each (V_BITS = 48, v in the low half)
+ *   bias     C words of P * BIAS_BITS bits (HAS_BIAS); MODEL 1: bias_mant
  *   pend     C words of P bits: spiked last step (RESET_MODE 3 only)
  *
  * Timing (the generator's cycle model mirrors this; co-simulation checks it):
@@ -31,6 +37,8 @@
  */
 module sf_dense_engine #
 (
+    // Neuron model: 0 `if` / `lif`, 1 `loihi2`
+    parameter integer MODEL = 0,
     // Inputs (fan-in)
     parameter integer N_IN = 4,
     // Neurons
@@ -49,7 +57,7 @@ module sf_dense_engine #
     parameter integer W_BITS = 4,
     // Input sum width (signed); the generator proves no step sum overflows it
     parameter integer ACC_BITS = 8,
-    // Membrane state width (signed, saturating)
+    // State bits per lane: MODEL 0 the membrane width (signed, saturating); MODEL 1 48 ({u, v})
     parameter integer V_BITS = 8,
     // Bias width (signed)
     parameter integer BIAS_BITS = 2,
@@ -65,12 +73,22 @@ module sf_dense_engine #
     parameter integer LEAK_BETA = 0,
     parameter integer LEAK_FRAC = 0,
     parameter integer LEAK_SUB = 0,
+    // loihi2 parameters (MODEL 1), see sf_neuron_loihi2; WEIGHT_EXP scales the summed input
+    // (A << WEIGHT_EXP, or an arithmetic (floor) shift right for a negative exponent); the
+    // generator folds the weights' common trailing zeros into it, hence up to 15
+    parameter integer DU = 0,
+    parameter integer DV = 0,
+    parameter integer VTH = 0,
+    parameter integer BIAS_EXP = 0,
+    parameter integer WEIGHT_EXP = 0,
+    parameter integer DECAY_IMPL = 0,
     // Hex files for the weight and bias memories
     parameter WEIGHT_FILE = "",
     parameter BIAS_FILE = "",
     // RAM placement of each memory (see sf_ram_1r1w)
     parameter WEIGHT_STYLE = "block",
     parameter ACC_STYLE = "block",
+    parameter ACC1_STYLE = "block",
     parameter V_STYLE = "block",
     parameter BIAS_STYLE = "block",
     parameter PEND_STYLE = "logic"
@@ -132,6 +150,14 @@ initial begin
         $error("Error: need W_BITS >= 2, ACC_BITS >= W_BITS, V_BITS >= 2, PAY_BITS >= 1 (instance %m)");
         $finish;
     end
+    if (MODEL != 0 && MODEL != 1) begin
+        $error("Error: MODEL must be 0 (if/lif) or 1 (loihi2) (instance %m)");
+        $finish;
+    end
+    if (MODEL == 1 && (V_BITS != 48 || WEIGHT_EXP < -8 || WEIGHT_EXP > 15 || RESET_MODE != 0)) begin
+        $error("Error: MODEL 1 (loihi2) needs V_BITS = 48, WEIGHT_EXP in -8..15, RESET_MODE 0 (instance %m)");
+        $finish;
+    end
 end
 
 localparam [2:0] S_CLEAR = 3'd0,
@@ -175,6 +201,9 @@ reg [P*ACC_BITS-1:0] fwd_data_reg = {P*ACC_BITS{1'b0}};
 /* clear sweep */
 reg [CHUNK_W-1:0]  clr_chunk_reg = {CHUNK_W{1'b0}}, clr_chunk_next;
 
+/* MODEL 1: the acc bank this step integrates into (the other one fires) */
+reg                bank_reg = 1'b0, bank_next;
+
 /* memory ports */
 reg                w_re;
 reg [WADDR_W-1:0]  w_raddr;
@@ -182,10 +211,18 @@ wire [P*W_BITS-1:0] w_rdata;
 reg                st_re;
 reg [CHUNK_W-1:0]  st_raddr;
 reg                acc_we;
+reg                acc_wfire;   // MODEL 1: the write goes to the firing bank (else the integrating one)
+reg                acc_wboth;   // MODEL 1: the write goes to both banks (clear sweep)
 reg [CHUNK_W-1:0]  acc_waddr;
 reg [P*ACC_BITS-1:0] acc_wdata;
-wire [P*ACC_BITS-1:0] acc_rdata_mem;
-wire [P*ACC_BITS-1:0] acc_rdata = fwd_hit_reg ? fwd_data_reg : acc_rdata_mem;
+wire [P*ACC_BITS-1:0] acc_rdata_int;   // integrating bank (MODEL 0: the only one), as read
+wire [P*ACC_BITS-1:0] acc_rdata_fire;  // bank the fire phase consumes (MODEL 0: the same)
+// integrate operand: forwarding covers a write to the word read in the same cycle (only
+// writes to the integrating bank set fwd_hit_reg)
+wire [P*ACC_BITS-1:0] acc_rdata = fwd_hit_reg ? fwd_data_reg : acc_rdata_int;
+// fire operand: MODEL 0 fires on this step's sums, which the last integrate write may still
+// be forwarding; MODEL 1 fires on the other bank, untouched since the previous step
+wire [P*ACC_BITS-1:0] acc_fire = (MODEL == 0) ? acc_rdata : acc_rdata_fire;
 reg                v_we;
 reg [CHUNK_W-1:0]  v_waddr;
 reg [P*V_BITS-1:0] v_wdata;
@@ -239,7 +276,14 @@ for (j = 0; j < P; j = j + 1) begin : g_lane
     end
     assign lane_prod[j*ACC_BITS +: ACC_BITS] = add_j;
     assign acc_sum[j*ACC_BITS +: ACC_BITS] = acc_j + $signed(prod_reg[j*ACC_BITS +: ACC_BITS]);
+end
+endgenerate
 
+/* lanes: neuron updates */
+generate
+for (j = 0; j < P; j = j + 1) begin : g_neuron
+    wire signed [ACC_BITS-1:0] fire_j = acc_fire[j*ACC_BITS +: ACC_BITS];
+    if (MODEL == 0) begin : g_iflif
     sf_neuron_iflif #(
         .V_BITS(V_BITS),
         .ACC_BITS(ACC_BITS),
@@ -255,13 +299,49 @@ for (j = 0; j < P; j = j + 1) begin : g_lane
         .LEAK_SUB(LEAK_SUB)
     ) neuron_inst (
         .v_i(v_rdata[j*V_BITS +: V_BITS]),
-        .acc_i(acc_j),
+        .acc_i(fire_j),
         .bias_i(bias_rdata[j*BIAS_BITS +: BIAS_BITS]),
         .pend_i(pend_rdata[j]),
         .v_o(lane_v[j*V_BITS +: V_BITS]),
         .spike_o(lane_spike[j]),
         .pend_o(lane_pend[j])
     );
+    end else begin : g_loihi2
+    // A = the summed input scaled by WEIGHT_EXP; only its low 18 bits reach u (wrap_24 of
+    // A << 6), so a left shift needs no extra width beyond what the lane takes
+    localparam integer A_BITS = (WEIGHT_EXP > 0) ? ACC_BITS + WEIGHT_EXP : ACC_BITS;
+    wire signed [A_BITS-1:0] a_j;
+    if (WEIGHT_EXP > 0) begin : g_wexp_up
+        assign a_j = {fire_j, {WEIGHT_EXP{1'b0}}};
+    end else if (WEIGHT_EXP < 0) begin : g_wexp_down
+        assign a_j = fire_j >>> (-WEIGHT_EXP);
+    end else begin : g_wexp_none
+        assign a_j = fire_j;
+    end
+    wire signed [23:0] u_o_j, v_o_j;
+    sf_neuron_loihi2 #(
+        .DU(DU),
+        .DV(DV),
+        .VTH(VTH),
+        .BIAS_EXP(BIAS_EXP),
+        .ACC_BITS(A_BITS),
+        .BIAS_BITS(BIAS_BITS),
+        .DECAY_IMPL(DECAY_IMPL)
+    ) neuron_inst (
+        .u_i(v_rdata[j*V_BITS+24 +: 24]),
+        .v_i(v_rdata[j*V_BITS +: 24]),
+        .a_i(a_j),
+        .bias_i(bias_rdata[j*BIAS_BITS +: BIAS_BITS]),
+        .u_o(u_o_j),
+        .v_o(v_o_j),
+        .spike_o(lane_spike[j])
+    );
+    assign lane_v[j*V_BITS +: V_BITS] = {u_o_j, v_o_j};
+    assign lane_pend[j] = 1'b0;
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire unused_pend_j = pend_rdata[j];  // loihi2 has no deferred reset
+    /* verilator lint_on UNUSEDSIGNAL */
+    end
 end
 endgenerate
 
@@ -312,12 +392,15 @@ always @* begin
     mask_next      = mask_reg;
     elast_next     = elast_reg;
     clr_chunk_next = clr_chunk_reg;
+    bank_next      = bank_reg;
 
     w_re      = 1'b0;
     w_raddr   = int_waddr_reg;
     st_re     = 1'b0;
     st_raddr  = fchunk_reg;
     acc_we    = 1'b0;
+    acc_wfire = 1'b0;
+    acc_wboth = 1'b0;
     acc_waddr = s3_chunk_reg;
     acc_wdata = acc_sum;
     v_we      = 1'b0;
@@ -341,6 +424,7 @@ always @* begin
     case (state_reg)
         S_CLEAR: begin
             acc_we    = 1'b1;
+            acc_wboth = 1'b1;
             acc_waddr = clr_chunk_reg;
             acc_wdata = {P*ACC_BITS{1'b0}};
             v_we      = 1'b1;
@@ -385,8 +469,9 @@ always @* begin
             state_next = S_FWB;
         end
         S_FWB: begin
-            // write back the updated chunk fchunk_reg
+            // write back the updated chunk fchunk_reg; its fired sums are consumed
             acc_we    = 1'b1;
+            acc_wfire = 1'b1;
             acc_waddr = fchunk_reg;
             acc_wdata = {P*ACC_BITS{1'b0}};
             v_we      = 1'b1;
@@ -410,7 +495,11 @@ always @* begin
             end
         end
         S_FEOT: begin
-            if (m_ready) state_next = S_INTEG;
+            if (m_ready) begin
+                state_next = S_INTEG;
+                // MODEL 1: the bank just integrated fires next step; the cleared one integrates
+                if (MODEL == 1) bank_next = ~bank_reg;
+            end
         end
         default: state_next = S_CLEAR;
     endcase
@@ -427,6 +516,7 @@ always @(posedge clk) begin
     mask_reg      <= mask_next;
     elast_reg     <= elast_next;
     clr_chunk_reg <= clr_chunk_next;
+    bank_reg      <= bank_next;
 
     s2_valid_reg  <= (state_reg == S_INTEG) && int_valid_reg;
     s2_chunk_reg  <= int_chunk_reg;
@@ -436,7 +526,8 @@ always @(posedge clk) begin
     s3_chunk_reg  <= s2_chunk_reg;
     prod_reg      <= lane_prod;
 
-    fwd_hit_reg   <= acc_we && (acc_waddr == st_raddr);
+    // MODEL 1: only a write into the integrating bank can be what the integrate read needs
+    fwd_hit_reg   <= acc_we && (acc_waddr == st_raddr) && (MODEL == 0 || (!acc_wfire && !acc_wboth));
     fwd_data_reg  <= acc_wdata;
 
     fb_v_reg      <= lane_v;
@@ -453,6 +544,7 @@ always @(posedge clk) begin
         mask_reg      <= {P{1'b0}};
         clr_chunk_reg <= {CHUNK_W{1'b0}};
         fchunk_reg    <= {CHUNK_W{1'b0}};
+        bank_reg      <= 1'b0;
     end
 end
 
@@ -466,13 +558,45 @@ sf_ram_1r1w #(
     .rd_en(w_re), .rd_addr(w_raddr), .rd_data(w_rdata)
 );
 
-sf_ram_1r1w #(
-    .WIDTH(P*ACC_BITS), .DEPTH(C), .ADDR_W(CHUNK_W), .INIT_FILE(""), .STYLE(ACC_STYLE)
-) acc_ram (
-    .clk(clk),
-    .wr_en(acc_we), .wr_addr(acc_waddr), .wr_data(acc_wdata),
-    .rd_en(st_re), .rd_addr(st_raddr), .rd_data(acc_rdata_mem)
-);
+generate
+if (MODEL == 0) begin : g_acc_one
+    sf_ram_1r1w #(
+        .WIDTH(P*ACC_BITS), .DEPTH(C), .ADDR_W(CHUNK_W), .INIT_FILE(""), .STYLE(ACC_STYLE)
+    ) acc_ram (
+        .clk(clk),
+        .wr_en(acc_we), .wr_addr(acc_waddr), .wr_data(acc_wdata),
+        .rd_en(st_re), .rd_addr(st_raddr), .rd_data(acc_rdata_int)
+    );
+    assign acc_rdata_fire = acc_rdata_int;
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire unused_bank = bank_reg ^ acc_wfire ^ acc_wboth;
+    /* verilator lint_on UNUSEDSIGNAL */
+end else begin : g_acc_banks
+    // bank b is written by the integrate pipeline while bank_reg == b, by the fire phase's
+    // clear while bank_reg != b, and by the clear sweep always; both read the shared address
+    wire [P*ACC_BITS-1:0] rdata0, rdata1;
+    wire we0 = acc_we && (acc_wboth || ((acc_wfire ? ~bank_reg : bank_reg) == 1'b0));
+    wire we1 = acc_we && (acc_wboth || ((acc_wfire ? ~bank_reg : bank_reg) == 1'b1));
+    sf_ram_1r1w #(
+        .WIDTH(P*ACC_BITS), .DEPTH(C), .ADDR_W(CHUNK_W), .INIT_FILE(""), .STYLE(ACC_STYLE)
+    ) acc_ram (
+        .clk(clk),
+        .wr_en(we0), .wr_addr(acc_waddr), .wr_data(acc_wdata),
+        .rd_en(st_re), .rd_addr(st_raddr), .rd_data(rdata0)
+    );
+    sf_ram_1r1w #(
+        .WIDTH(P*ACC_BITS), .DEPTH(C), .ADDR_W(CHUNK_W), .INIT_FILE(""), .STYLE(ACC1_STYLE)
+    ) acc1_ram (
+        .clk(clk),
+        .wr_en(we1), .wr_addr(acc_waddr), .wr_data(acc_wdata),
+        .rd_en(st_re), .rd_addr(st_raddr), .rd_data(rdata1)
+    );
+    // the read data belongs to the bank roles of the cycle it was requested in; bank_reg
+    // only changes in S_FEOT, where no read is pending
+    assign acc_rdata_int  = bank_reg ? rdata1 : rdata0;
+    assign acc_rdata_fire = bank_reg ? rdata0 : rdata1;
+end
+endgenerate
 
 sf_ram_1r1w #(
     .WIDTH(P*V_BITS), .DEPTH(C), .ADDR_W(CHUNK_W), .INIT_FILE(""), .STYLE(V_STYLE)

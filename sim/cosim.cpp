@@ -32,12 +32,21 @@ json expect_json(const Network& net, const gen::Plan& plan, const Raster& r, con
     const LayerTrace& lt = g.layers[k];
     std::vector<std::vector<int>> spikes(static_cast<size_t>(g.timesteps));
     for (const Spike& sp : lt.spikes) spikes[static_cast<size_t>(sp.t)].push_back(sp.neuron);
+    // the lane's state word: v (if/lif); {u, v}, 24 bits each, v low (loihi2)
+    json state = json::array();
+    if (net.layers[k].neuron.model == NeuronModel::Loihi2) {
+      state.push_back({{"name", "v"}, {"lo", 0}, {"bits", 24}, {"expect", lt.state.at("v")}});
+      state.push_back({{"name", "u"}, {"lo", 24}, {"bits", 24}, {"expect", lt.state.at("u")}});
+    } else {
+      const int vb = net.layers[k].neuron.iflif.v_bits;
+      state.push_back({{"name", "v"}, {"lo", 0}, {"bits", vb}, {"expect", lt.state.at("v")}});
+    }
     layers.push_back({{"name", plan.layers[k].name},
                       {"n_out", plan.layers[k].n_out},
                       {"P", plan.layers[k].P},
-                      {"v_bits", net.layers[k].neuron.iflif.v_bits},
+                      {"lane_bits", plan.layers[k].v_bits},
                       {"spikes", spikes},
-                      {"v", lt.state.at("v")}});
+                      {"state", std::move(state)}});
   }
   s["layers"] = std::move(layers);
   s["cycles"] = cyc.cycles;
@@ -144,7 +153,8 @@ CosimResult cosimulate(const Network& net, const gen::Plan& plan, const std::vec
       LayerTrace lt;
       lt.name = plan.layers[k].name;
       for (const auto& s : layers[k].at("spikes")) lt.spikes.push_back({s[0].get<int>(), s[1].get<int>(), 1});
-      lt.state["v"] = layers[k].at("v").get<std::vector<std::vector<int64_t>>>();
+      for (const auto& [name, rows] : layers[k].at("state").items())
+        lt.state[name] = rows.get<std::vector<std::vector<int64_t>>>();
       t.layers.push_back(std::move(lt));
     }
     res.observed.push_back(std::move(t));

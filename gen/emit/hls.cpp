@@ -538,6 +538,10 @@ int hls_sum_bits(const Layer& l, const LayerPlan& lp) {
 
 HlsEmitResult emit_hls(const Network& net, const Plan& plan, const std::string& dir,
                        const std::string& final_dir, const std::string& templates_dir) {
+  if (net.is_loihi2())
+    throw InputError("network '" + net.name +
+                     "': --target hls / --backend hls implement the if/lif models; the loihi2 model "
+                     "has no HLS template yet (use --target verilog / --backend verilator)");
   HlsEmitResult r;
   const fs::path inc = fs::path(dir) / "include" / "sf_hls";
   fs::create_directories(inc);

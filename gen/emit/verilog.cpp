@@ -30,11 +30,12 @@ std::string hex_word(const std::vector<int64_t>& lanes, int bits) {
 std::string weights_hex(const Layer& l, const LayerPlan& lp) {
   std::ostringstream o;
   std::vector<int64_t> lanes(static_cast<size_t>(lp.P));
+  const int64_t unit = int64_t{1} << lp.w_shift;  // the plan proved every weight a multiple
   for (int i = 0; i < l.n_in; ++i)
     for (int c = 0; c < lp.C; ++c) {
       for (int j = 0; j < lp.P; ++j) {
         int n = c * lp.P + j;
-        lanes[static_cast<size_t>(j)] = n < l.n_out ? l.w(n, i) : 0;
+        lanes[static_cast<size_t>(j)] = n < l.n_out ? l.w(n, i) / unit : 0;
       }
       o << hex_word(lanes, lp.w_bits) << "\n";
     }
@@ -202,7 +203,10 @@ std::string emit_top(const Network& net, const Plan& plan) {
         << "assign " << li << "s_index = " << f << "m_data[" << prev.out_idx_w << ":1];\n"
         << "assign " << li << "s_payload = 1'b1;\n";
     }
+    const Loihi2Params& q = l.neuron.loihi2;
+    const bool loihi2 = l.neuron.model == NeuronModel::Loihi2;
     v << "\nsf_dense_engine #(\n"
+      << "    .MODEL(" << (loihi2 ? 1 : 0) << "),\n"
       << "    .N_IN(" << lp.n_in << "), .N_OUT(" << lp.n_out << "), .P(" << lp.P << "),\n"
       << "    .IN_IDX_W(" << lp.in_idx_w << "), .OUT_IDX_W(" << lp.out_idx_w << "),\n"
       << "    .PAY_BITS(" << lp.pay_bits << "), .PAY_SIGNED(" << (lp.pay_signed ? 1 : 0) << "),\n"
@@ -214,10 +218,14 @@ std::string emit_top(const Network& net, const Plan& plan) {
       << "    .LEAK_MODE(" << leak_mode(np.leak.kind) << "), .LEAK_SHIFT(" << np.leak.shift
       << "), .LEAK_BETA(" << np.leak.beta << "), .LEAK_FRAC(" << np.leak.frac << "), .LEAK_SUB("
       << np.leak.lambda << "),\n"
+      << "    .DU(" << (loihi2 ? q.du : 0) << "), .DV(" << (loihi2 ? q.dv : 0) << "), .VTH("
+      << (loihi2 ? q.vth : 0) << "), .BIAS_EXP(" << (loihi2 ? q.bias_exp : 0) << "), .WEIGHT_EXP("
+      << (loihi2 ? lp.hw_weight_exp : 0) << "), .DECAY_IMPL(0),\n"
       << "    .WEIGHT_FILE(\"" << lp.name << ".weights.hex\"), .BIAS_FILE(\""
       << (lp.has_bias ? lp.name + ".bias.hex" : "") << "\"),\n"
       << "    .WEIGHT_STYLE(\"" << to_string(style_of(lp, ".weights")) << "\"), .ACC_STYLE(\""
-      << to_string(style_of(lp, ".acc")) << "\"), .V_STYLE(\"" << to_string(style_of(lp, ".v"))
+      << to_string(style_of(lp, ".acc")) << "\"), .ACC1_STYLE(\"" << to_string(style_of(lp, ".acc1"))
+      << "\"), .V_STYLE(\"" << to_string(style_of(lp, ".v"))
       << "\"),\n    .BIAS_STYLE(\"" << to_string(style_of(lp, ".bias")) << "\"), .PEND_STYLE(\""
       << to_string(style_of(lp, ".pend")) << "\")\n"
       << ") l" << k << "_engine (\n"
@@ -327,7 +335,8 @@ EmitResult emit_verilog(const Network& net, const Plan& plan, const std::string&
   write_file_atomic(r.top_file, emit_top(net, plan));
   write_file_atomic(dir + "/sf_probes.h", emit_probes(plan));
   const std::string t = absolute_path(templates_dir);
-  for (const char* f : {"sf_ram_1r1w.v", "sf_aer_fifo.v", "sf_neuron_iflif.v", "sf_dense_engine.v"})
+  for (const char* f :
+       {"sf_ram_1r1w.v", "sf_aer_fifo.v", "sf_neuron_iflif.v", "sf_neuron_loihi2.v", "sf_dense_engine.v"})
     r.rtl_files.push_back(t + "/" + f);
   r.rtl_files.push_back(absolute_path(final_dir + "/sf_top.v"));
   std::string list;

@@ -73,8 +73,22 @@ int lane_luts(const LayerPlan& lp, const Layer& l) {
   // Modelled cost of one lane: the accumulate adder, the payload multiplier,
   // the neuron update (leak, sum, saturate, compare, reset) and the state muxes.
   int mult = (lp.pay_bits == 1 && !lp.pay_signed) ? lp.w_bits : lp.w_bits * (lp.pay_bits + 1);
+  // loihi2: two 24 x 13-bit constant decay multiplies, the u/v adders, clamp and
+  // compare; Yosys synth_ice40 measured 644 LUT4 for the lane alone at du = dv = 1000
+  // (tests/rtl_lane_loihi2), the weight_exp shift is wiring.
+  if (l.neuron.model == NeuronModel::Loihi2) return lp.acc_bits + mult + 650;
   int leak = l.neuron.iflif.leak.kind == LeakKind::Mult ? lp.v_bits * 4 : lp.v_bits;
   return lp.acc_bits + mult + 4 * (std::max(lp.v_bits, lp.acc_bits) + 2) + leak;
+}
+
+// Trailing zero bits common to all nonzero weights (0 when all are zero), at most 8.
+int common_trailing_zeros(const std::vector<int32_t>& weights) {
+  uint32_t any = 0;
+  for (int32_t w : weights) any |= static_cast<uint32_t>(w);
+  if (any == 0) return 0;
+  int z = 0;
+  while (z < 8 && ((any >> z) & 1u) == 0) ++z;
+  return z;
 }
 
 void update_luts(LayerPlan& lp) {
@@ -150,9 +164,11 @@ void plan_memories(const Layer& l, LayerPlan& lp) {
   lp.mems.clear();
   lp.mems.push_back(make_mem(l.name + ".weights", lp.P * lp.w_bits, l.n_in * lp.C));
   lp.mems.push_back(make_mem(l.name + ".acc", lp.P * lp.acc_bits, lp.C));
+  // loihi2: the second acc bank of the one-step synaptic delay
+  if (l.neuron.model == NeuronModel::Loihi2) lp.mems.push_back(make_mem(l.name + ".acc1", lp.P * lp.acc_bits, lp.C));
   lp.mems.push_back(make_mem(l.name + ".v", lp.P * lp.v_bits, lp.C));
   if (lp.has_bias) lp.mems.push_back(make_mem(l.name + ".bias", lp.P * lp.bias_bits, lp.C));
-  if (l.neuron.iflif.reset == ResetMode::SubtractDeferred)
+  if (l.neuron.model != NeuronModel::Loihi2 && l.neuron.iflif.reset == ResetMode::SubtractDeferred)
     lp.mems.push_back(make_mem(l.name + ".pend", lp.P, lp.C));
   lp.lane_luts = 150 + lp.P * lane_luts(lp, l);
   update_luts(lp);
@@ -211,7 +227,22 @@ Plan plan_network(const Network& net, const PlanOptions& opt, const std::string&
       int64_t hi = *std::max_element(l.bias.begin(), l.bias.end());
       lp.bias_bits = std::max(2, bits_for_range(lo, hi));
     }
-    derive_acc_range(l, k == 0 ? pmin : 0, k == 0 ? pmax : 1, lp);
+    if (l.neuron.model == NeuronModel::Loihi2) {
+      // the RTL's weights are w >> w_shift; the sums are proved on those
+      lp.v_bits = 48;
+      lp.w_shift = common_trailing_zeros(l.weights);
+      Layer hw = l;
+      int32_t wlo = 0, whi = 0;
+      for (int32_t& w : hw.weights) {
+        w /= int32_t{1} << lp.w_shift;  // exact: w is a multiple of 2^w_shift
+        wlo = std::min(wlo, w), whi = std::max(whi, w);
+      }
+      lp.w_bits = std::max(2, bits_for_range(wlo, whi));
+      lp.hw_weight_exp = l.neuron.loihi2.weight_exp + lp.w_shift;
+      derive_acc_range(hw, k == 0 ? pmin : 0, k == 0 ? pmax : 1, lp);
+    } else {
+      derive_acc_range(l, k == 0 ? pmin : 0, k == 0 ? pmax : 1, lp);
+    }
     if (lp.acc_bits > kMaxAccBits)
       throw InputError(net_file + ": layer '" + l.name + "': input sum: needs " +
                        std::to_string(lp.acc_bits) + " bits (range " + std::to_string(lp.acc_min) +

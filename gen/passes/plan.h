@@ -35,7 +35,14 @@ struct LayerPlan {
   int in_idx_w = 1, out_idx_w = 1;
   int pay_bits = 1;           // input payload width of this layer
   bool pay_signed = false;
-  int w_bits = 0, v_bits = 0, bias_bits = 2;
+  int w_bits = 0, v_bits = 0, bias_bits = 2;  // v_bits: state bits per lane (loihi2: {u, v} = 48)
+  // loihi2: the weights' common trailing zero bits, dropped from the weight
+  // memory (w >> w_shift) and folded into the exponent the RTL applies to the
+  // summed input: hw_weight_exp = weight_exp + w_shift. Exact: sum(w) is
+  // 2^w_shift * sum(w >> w_shift), so A = sum << e or floor(sum / 2^-e) is unchanged.
+  // Mixed 8-bit Loihi weights are all even (Lava's truncation), so this saves a bit.
+  int w_shift = 0;
+  int hw_weight_exp = 0;
   bool has_bias = false;
   int64_t acc_min = 0, acc_max = 0;  // proved range of any step's input sum
   int acc_bits = 0;

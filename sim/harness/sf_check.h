@@ -6,7 +6,8 @@
 // the CLI. Every cycle the checker offers the next input word, watches every
 // layer's output handshakes and state writes, and compares:
 //   - each output event, in the cycle it appears, with the next expected spike;
-//   - the full v state of a layer when it emits its end-of-timestep marker;
+//   - the full state of a layer (every state variable of its neuron model: v,
+//     and u for loihi2) when it emits its end-of-timestep marker;
 //   - the cycles of every timestep with the generator's cycle model;
 //   - after the last timestep, every layer's state read back through the
 //     debug read port.
@@ -47,11 +48,19 @@ struct DutInputs {
 };
 
 
+// One state variable of a neuron lane: bits [lo, lo + bits) of the lane's state
+// word (signed), and its golden values.
+struct StateField {
+  std::string name;                              // "v", "u"
+  int lo = 0, bits = 0;
+  std::vector<std::vector<int64_t>> expect;      // [t][n]
+};
+
 struct LayerExpect {
   std::string name;
-  int n_out = 0, P = 1, v_bits = 0;
+  int n_out = 0, P = 1, lane_bits = 0;           // lane_bits: state word bits per lane
   std::vector<std::vector<int>> spikes;          // [t] neurons ascending
-  std::vector<std::vector<int64_t>> v;           // [t][n]
+  std::vector<StateField> state;
 };
 
 struct Sample {
@@ -63,7 +72,7 @@ struct Sample {
 
 struct Observed {
   std::vector<std::vector<std::array<int64_t, 2>>> spikes;  // [layer] (t, n)
-  std::vector<std::vector<std::vector<int64_t>>> v;         // [layer][t][n]
+  std::vector<std::vector<std::vector<std::vector<int64_t>>>> state;  // [layer][field][t][n]
   std::vector<uint64_t> cycles;
 };
 
@@ -82,9 +91,11 @@ inline Sample parse_sample(const json& s) {
     le.name = l.at("name").get<std::string>();
     le.n_out = l.at("n_out").get<int>();
     le.P = l.at("P").get<int>();
-    le.v_bits = l.at("v_bits").get<int>();
+    le.lane_bits = l.at("lane_bits").get<int>();
     le.spikes = l.at("spikes").get<std::vector<std::vector<int>>>();
-    le.v = l.at("v").get<std::vector<std::vector<int64_t>>>();
+    for (const auto& f : l.at("state"))
+      le.state.push_back({f.at("name").get<std::string>(), f.at("lo").get<int>(), f.at("bits").get<int>(),
+                          f.at("expect").get<std::vector<std::vector<int64_t>>>()});
     x.layers.push_back(std::move(le));
   }
   x.cycles = s.at("cycles").get<std::vector<uint64_t>>();
@@ -124,17 +135,19 @@ void check_debug_reads(Dut& dut, const Sample& s, uint64_t cycle, Mismatch& mm) 
         break;
       }
       dut.dbg_rd_data(words);
-      for (int j = 0; j < le.P; ++j) {
+      for (int j = 0; j < le.P && !mm.hit; ++j) {
         const int n = c * le.P + j;
         if (n >= le.n_out) break;
-        const int64_t got = signed_field(words, j * le.v_bits, le.v_bits);
-        const int64_t want = le.v[static_cast<size_t>(last)][static_cast<size_t>(n)];
-        if (got != want) {
-          o << "MISMATCH layer '" << le.name << "', neuron " << n << ", timestep " << last << ", cycle "
-            << cycle << " (read through the debug port after the run): state v expected " << want
-            << ", got " << got;
-          mm = {true, cycle, o.str()};
-          break;
+        for (const StateField& f : le.state) {
+          const int64_t got = signed_field(words, j * le.lane_bits + f.lo, f.bits);
+          const int64_t want = f.expect[static_cast<size_t>(last)][static_cast<size_t>(n)];
+          if (got != want) {
+            o << "MISMATCH layer '" << le.name << "', neuron " << n << ", timestep " << last << ", cycle "
+              << cycle << " (read through the debug port after the run): state " << f.name << " expected "
+              << want << ", got " << got;
+            mm = {true, cycle, o.str()};
+            break;
+          }
         }
       }
     }
@@ -148,11 +161,15 @@ Mismatch run_sample(Dut& dut, const Sample& s, Observed& obs, uint64_t trace_unt
   const size_t L = s.layers.size();
   obs = Observed{};
   obs.spikes.resize(L);
-  obs.v.resize(L);
-  std::vector<std::vector<int64_t>> vstate(L);
+  obs.state.resize(L);
+  // vstate[k][f][n]: state variable f of neuron n, as last written
+  std::vector<std::vector<std::vector<int64_t>>> vstate(L);
   std::vector<int> step(L, 0);        // timestep each layer is firing
   std::vector<size_t> next_spk(L, 0); // index into expected spikes of that step
-  for (size_t k = 0; k < L; ++k) vstate[k].assign(static_cast<size_t>(s.layers[k].n_out), 0);
+  for (size_t k = 0; k < L; ++k) {
+    vstate[k].assign(s.layers[k].state.size(), std::vector<int64_t>(static_cast<size_t>(s.layers[k].n_out), 0));
+    obs.state[k].resize(s.layers[k].state.size());
+  }
   std::vector<Probe> probes(L);
 
   DutInputs rst_in;
@@ -205,8 +222,10 @@ Mismatch run_sample(Dut& dut, const Sample& s, Observed& obs, uint64_t trace_unt
       if (p.st_we) {
         for (int j = 0; j < le.P; ++j) {
           const int n = static_cast<int>(p.st_addr) * le.P + j;
-          if (n < le.n_out)
-            vstate[k][static_cast<size_t>(n)] = signed_field(p.st_data, j * le.v_bits, le.v_bits);
+          if (n >= le.n_out) continue;
+          for (size_t f = 0; f < le.state.size(); ++f)
+            vstate[k][f][static_cast<size_t>(n)] =
+                signed_field(p.st_data, j * le.lane_bits + le.state[f].lo, le.state[f].bits);
         }
       }
       if (!p.spk) continue;
@@ -239,16 +258,18 @@ Mismatch run_sample(Dut& dut, const Sample& s, Observed& obs, uint64_t trace_unt
         mm = {true, cycle, o.str()};
         break;
       }
-      obs.v[k].push_back(vstate[k]);
-      const auto& ev = le.v[static_cast<size_t>(t)];
-      for (int n = 0; n < le.n_out; ++n)
-        if (vstate[k][static_cast<size_t>(n)] != ev[static_cast<size_t>(n)]) {
-          std::ostringstream o;
-          o << "MISMATCH " << fmt_where(le, n, t, cycle) << ": state v expected " << ev[static_cast<size_t>(n)]
-            << ", got " << vstate[k][static_cast<size_t>(n)];
-          mm = {true, cycle, o.str()};
-          break;
-        }
+      for (size_t f = 0; f < le.state.size() && !mm.hit; ++f) {
+        obs.state[k][f].push_back(vstate[k][f]);
+        const auto& ev = le.state[f].expect[static_cast<size_t>(t)];
+        for (int n = 0; n < le.n_out; ++n)
+          if (vstate[k][f][static_cast<size_t>(n)] != ev[static_cast<size_t>(n)]) {
+            std::ostringstream o;
+            o << "MISMATCH " << fmt_where(le, n, t, cycle) << ": state " << le.state[f].name << " expected "
+              << ev[static_cast<size_t>(n)] << ", got " << vstate[k][f][static_cast<size_t>(n)];
+            mm = {true, cycle, o.str()};
+            break;
+          }
+      }
       if (mm.hit) break;
       if (k + 1 == L) {
         const uint64_t spent = have_prev ? cycle - prev_marker : cycle + 1;
@@ -297,7 +318,11 @@ int run_expectations(Dut& dut, const json& doc, json& result, OnMismatch on_mism
     sim_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     json r = {{"cycles", obs.cycles}};
     json layers = json::array();
-    for (size_t k = 0; k < s.layers.size(); ++k) layers.push_back({{"spikes", obs.spikes[k]}, {"v", obs.v[k]}});
+    for (size_t k = 0; k < s.layers.size(); ++k) {
+      json st = json::object();
+      for (size_t f = 0; f < s.layers[k].state.size(); ++f) st[s.layers[k].state[f].name] = obs.state[k][f];
+      layers.push_back({{"spikes", obs.spikes[k]}, {"state", st}});
+    }
     r["layers"] = layers;
     for (uint64_t c : obs.cycles) total_cycles += c;
     if (mm.hit) {
