@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <random>
 
+#include "loihi2.h"
+
 namespace sf::test {
 
 namespace {
@@ -73,6 +75,64 @@ RandomNet random_net(uint64_t seed) {
       if (r.chance(rate)) ras.events.push_back({t, i, n.input_payload_bits == 1 && !n.input_payload_signed
                                                           ? 1
                                                           : r.in(n.payload_min(), n.payload_max())});
+  return out;
+}
+
+RandomNet random_loihi2_net(uint64_t seed) {
+  Rng r(seed ^ 0x4C4F494849320000ull);
+  RandomNet out;
+  Network& n = out.net;
+  n.name = "random_loihi2_" + std::to_string(seed);
+  n.input_size = static_cast<int>(r.in(1, 24));
+  const int pay = static_cast<int>(r.in(0, 2));  // binary, unsigned graded, signed graded
+  n.input_payload_signed = pay == 2;
+  n.input_payload_bits = pay == 0 ? 1 : static_cast<int>(r.in(2, 8));
+  n.timesteps = static_cast<int>(r.in(2, 24));
+  // "hot" networks push u past the wrap and v into the clamp
+  const bool hot = r.chance(0.3);
+  const int depth = static_cast<int>(r.in(1, 3));
+  int n_in = n.input_size;
+  for (int k = 0; k < depth; ++k) {
+    Layer l;
+    l.name = "l" + std::to_string(k);
+    l.n_in = n_in;
+    l.n_out = static_cast<int>(r.in(1, 20));
+    // raw weights as a trainer might hand them over, some outside the 8-bit range;
+    // the sign mode follows from them (excitatory, inhibitory or mixed)
+    const int sign = static_cast<int>(r.in(0, 2));
+    std::vector<int64_t> raw;
+    for (int64_t i = 0; i < int64_t{l.n_in} * l.n_out; ++i) {
+      int64_t w = r.in(0, r.chance(0.1) ? 300 : 255);
+      if (sign == 1 || (sign == 2 && r.chance(0.35))) w = -w;
+      raw.push_back(w);
+    }
+    const std::vector<int32_t> prepared =
+        ref::loihi2::prepare_weights(raw, static_cast<int>(r.in(1, 8)));
+    l.weights.assign(prepared.begin(), prepared.end());
+    l.weight_bits = 9;
+    l.neuron.model = NeuronModel::Loihi2;
+    Loihi2Params& q = l.neuron.loihi2;
+    const int64_t dpick = r.in(0, 4);
+    q.du = dpick == 0 ? 0 : dpick == 1 ? 4095 : dpick == 2 ? 2047 : static_cast<int>(r.in(0, 4095));
+    q.dv = r.chance(0.25) ? 0 : r.chance(0.1) ? 4095 : static_cast<int>(r.in(0, 4095));
+    q.vth = r.chance(0.1) ? 0 : r.chance(0.15) ? (int64_t{1} << 17) - 1 : r.in(1, hot ? 20000 : 600);
+    q.bias_exp = static_cast<int>(r.in(0, 7));
+    q.weight_exp = static_cast<int>(hot ? r.in(2, 7) : r.in(-8, 3));
+    if (r.chance(0.5))
+      for (int o = 0; o < l.n_out; ++o)
+        l.bias.push_back(hot && r.chance(0.5) ? (r.chance(0.5) ? 4095 : -4096) : r.in(-64, 64));
+    l.parallel = static_cast<int>(r.in(1, l.n_out));
+    n_in = l.n_out;
+    n.layers.push_back(std::move(l));
+  }
+  Raster& ras = out.raster;
+  ras.timesteps = n.timesteps;
+  ras.size = n.input_size;
+  const double rate = r.chance(0.2) ? 0.9 : 0.1 + 0.4 * std::uniform_real_distribution<double>(0, 1)(r.g);
+  for (int t = 0; t < n.timesteps; ++t)
+    for (int i = 0; i < n.input_size; ++i)
+      if (r.chance(rate))
+        ras.events.push_back({t, i, pay == 0 ? 1 : r.in(n.payload_min(), n.payload_max())});
   return out;
 }
 
