@@ -1,8 +1,10 @@
 #include "commands.h"
 
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -21,6 +23,8 @@
 #include "emit/hls.h"
 #include "emit/verilog.h"
 #include "hls_csim.h"
+#include "import/netx_convert.h"
+#include "import/netx_reader.h"
 #include "golden.h"
 #include "ir/error.h"
 #include "ir/events.h"
@@ -47,6 +51,7 @@ struct Options {
   std::string traces_dir;  // one trace per sample: DIR/trace_<n>.json
   std::string board, port;
   std::string a, b;
+  std::string model;  // import
   double freq_mhz = 0;  // 0: the board's default network clock
   int baud = 0;         // 0: the board's default
   int seed = 1;         // nextpnr placement seed
@@ -549,6 +554,43 @@ int cmd_host() {
   return 0;
 }
 
+// spikeforge import MODEL -o NET.json: a lava-dl netx `.net` file becomes a
+// `loihi2` network (gen/import/netx_convert.h). The output appears whole or
+// not at all.
+int cmd_import() {
+  const std::string ext = fs::path(opt.model).extension().string();
+  if (ext == ".nir")
+    throw InputError(opt.model + ": NIR graphs are not imported yet (only lava-dl netx .net files)");
+  const import::NetxModel m = import::read_netx(opt.model);
+  std::string name = fs::path(opt.model).stem().string();
+  for (char& c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.') c = '_';
+  if (name.empty() || name.size() > 128) name = "netx_model";
+  const import::NetxImport imp = import::netx_to_network(m, name);
+  const fs::path out = fs::absolute(opt.out);
+  const fs::path tmp = out.parent_path() / (out.filename().string() + ".tmp" + std::to_string(::getpid()));
+  try {
+    save_network(imp.net, tmp.string());
+    fs::rename(tmp, out);
+  } catch (...) {
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    throw;
+  }
+  std::cout << "imported " << opt.model << " (lava-dl netx) -> " << opt.out << ": " << imp.net.input_size
+            << " inputs";
+  for (const Layer& l : imp.net.layers) std::cout << " -> " << l.n_out;
+  std::cout << ", model loihi2\n";
+  for (const import::NetxLayerReport& r : imp.layers)
+    std::cout << "  " << r.name << ": du " << r.du << ", dv " << r.dv << ", vth " << r.vth << ", weights "
+              << r.sign_mode << ", weight_exp " << r.weight_exp << ", num_weight_bits " << r.num_weight_bits
+              << (r.weights_changed ? ", " + std::to_string(r.weights_changed) +
+                                          " weights changed by Lava's clipping/truncation"
+                                    : std::string(", weights exact"))
+              << "\n";
+  return 0;
+}
+
 int cmd_diff() {
   Trace a = load_trace(opt.a), b = load_trace(opt.b);
   std::string d = diff_traces(a, b);
@@ -631,6 +673,10 @@ void register_commands(CLI::App& app) {
   add_sample_choice(s);
   s->add_flag("--keep", opt.keep, "keep the temporary work directory");
 
+  auto* im = app.add_subcommand("import", "lava-dl netx .net model -> network JSON (loihi2)");
+  im->add_option("model", opt.model, "model file (.net, HDF5)")->required();
+  im->add_option("-o,--out", opt.out, "network JSON to write")->required();
+
   auto* d = app.add_subcommand("diff", "first difference between two traces");
   d->add_option("a", opt.a, "trace A")->required();
   d->add_option("b", opt.b, "trace B")->required();
@@ -644,6 +690,7 @@ int run_selected(CLI::App& app) {
   if (app.got_subcommand("flow")) return cmd_flow();
   if (app.got_subcommand("host")) return cmd_host();
   if (app.got_subcommand("diff")) return cmd_diff();
+  if (app.got_subcommand("import")) return cmd_import();
   throw InputError("unknown command");
 }
 

@@ -1,0 +1,42 @@
+// lava-dl netx `.net` model -> SpikeForge network IR (`loihi2` layers), with
+// netx's own parameter mapping (lava-dl netx/hdf5.py, notes/loihi2.md §5-6):
+//   CUBA neuron: du = iDecay - 1, dv = vDecay, vth = vThMant,
+//                bias_mant = bias, bias_exp = 6, binary spikes
+//   Dense weights: optimize_weight_bits (w << k, weight_exp = -k,
+//                num_weight_bits), then Lava's Dense preparation (sign mode,
+//                clip, LSB truncation) -> the IR's prepared weights.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "ir/network.h"
+#include "netx_reader.h"
+
+namespace sf::import {
+
+// What netx's weight optimisation chose for one layer, and what it cost.
+struct NetxLayerReport {
+  std::string name;             // IR layer name ("layer0", ...)
+  std::string sign_mode;        // "mixed" | "excitatory" | "inhibitory"
+  int weight_exp = 0;           // -k
+  int num_weight_bits = 8;
+  int64_t weights_changed = 0;  // prepared weight != stored weight << k (clipping or truncation)
+  int du = 0, dv = 0;
+  int64_t vth = 0;
+};
+
+struct NetxImport {
+  Network net;
+  std::vector<NetxLayerReport> layers;
+};
+
+// Converts `m` (read by read_netx). Throws sf::InputError naming the file,
+// layer and field for anything outside what the mapping supports: every
+// reason unsupported_reason() gives, plus iDecay 0 (du = -1), vDecay 4096
+// (dv = 4096) and vThMant >= 2^17 (outside Loihi 2's registers, see
+// reference/loihi2/README.md), a bias outside 13 bits, weights outside
+// [-256, 255]. `name` becomes the network's name.
+NetxImport netx_to_network(const NetxModel& m, const std::string& name);
+
+}  // namespace sf::import
