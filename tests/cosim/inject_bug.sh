@@ -23,8 +23,10 @@ fresh_home() {
 source "$src/tests/common/inject_lib.sh"
 mutate_rtl() { mutate "$tmp/home/rtl_templates/$1" "$2" "$3"; }
 
+net=mutant_net.json
+raster=mutant_in.json
 run_sim() {
-  SPIKEFORGE_HOME=$tmp/home "$sf" sim "$data/mutant_net.json" --input "$data/mutant_in.json" \
+  SPIKEFORGE_HOME=$tmp/home "$sf" sim "$data/$net" --input "$data/$raster" \
     --backend "$backend" --work "$tmp/work" --waves "$tmp/fail.fst" > "$tmp/out.txt" 2>&1
 }
 
@@ -40,7 +42,7 @@ caught_extra() {
 
 # 1. Read-after-write forwarding removed: back-to-back events lose updates.
 fresh_home
-mutate_rtl sf_dense_engine.v "fwd_hit_reg ? fwd_data_reg : acc_rdata_mem" "acc_rdata_mem"
+mutate_rtl sf_dense_engine.v "fwd_hit_reg ? fwd_data_reg : acc_rdata_int" "acc_rdata_int"
 expect_caught "no acc forwarding"
 
 if [ "$backend" = systemc ]; then
@@ -71,5 +73,27 @@ expect_caught "spurious lane spikes"
 fresh_home
 mutate_rtl sf_dense_engine.v "st_raddr = dbg_rd_addr;" "st_raddr = dbg_rd_addr + 1'b1;"
 expect_caught "debug read off by one chunk"
+
+# loihi2 layers (a 3-layer random loihi2 network whose layers all fire)
+net=mutant_loihi2_net.json
+raster=mutant_loihi2_in.json
+fresh_home
+run_sim || { echo "unmodified RTL failed on the loihi2 network:"; cat "$tmp/out.txt"; exit 1; }
+echo "unmodified RTL, loihi2 network: pass"
+
+# 6. The acc banks never swap: the synaptic delay disappears.
+fresh_home
+mutate_rtl sf_dense_engine.v "if (MODEL == 1) bank_next = ~bank_reg;" "if (MODEL == 1) bank_next = bank_reg;"
+expect_caught "loihi2 banks not swapped"
+
+# 7. u and v swapped in the lane's state word.
+fresh_home
+mutate_rtl sf_dense_engine.v "assign lane_v[j*V_BITS +: V_BITS] = {u_o_j, v_o_j};" "assign lane_v[j*V_BITS +: V_BITS] = {v_o_j, u_o_j};"
+expect_caught "loihi2 u/v swapped"
+
+# 8. weight_exp applied as a plain (truncating) division instead of the floor shift.
+fresh_home
+mutate_rtl sf_dense_engine.v "assign a_j = fire_j >>> (-WEIGHT_EXP);" "assign a_j = fire_j / (1 <<< (-WEIGHT_EXP));"
+expect_caught "loihi2 weight_exp rounds toward zero"
 
 echo "all injected bugs caught ($backend)"

@@ -99,7 +99,9 @@ RandomNet random_loihi2_net(uint64_t seed) {
     l.n_out = static_cast<int>(r.in(1, 20));
     // raw weights as a trainer might hand them over, some outside the 8-bit range;
     // the sign mode follows from them (excitatory, inhibitory or mixed)
-    const int sign = static_cast<int>(r.in(0, 2));
+    // mostly excitatory or mixed, so that hidden layers fire and their spikes
+    // travel through the synaptic delay (an inhibitory layer only fires on bias)
+    const int sign = r.chance(0.5) ? 0 : (r.chance(0.7) ? 2 : 1);
     std::vector<int64_t> raw;
     for (int64_t i = 0; i < int64_t{l.n_in} * l.n_out; ++i) {
       int64_t w = r.in(0, r.chance(0.1) ? 300 : 255);
@@ -114,10 +116,10 @@ RandomNet random_loihi2_net(uint64_t seed) {
     Loihi2Params& q = l.neuron.loihi2;
     const int64_t dpick = r.in(0, 4);
     q.du = dpick == 0 ? 0 : dpick == 1 ? 4095 : dpick == 2 ? 2047 : static_cast<int>(r.in(0, 4095));
-    q.dv = r.chance(0.25) ? 0 : r.chance(0.1) ? 4095 : static_cast<int>(r.in(0, 4095));
-    q.vth = r.chance(0.1) ? 0 : r.chance(0.15) ? (int64_t{1} << 17) - 1 : r.in(1, hot ? 20000 : 600);
+    q.dv = r.chance(0.25) ? 0 : r.chance(0.1) ? 4095 : static_cast<int>(r.in(0, r.chance(0.6) ? 1024 : 4095));
+    q.vth = r.chance(0.1) ? 0 : r.chance(0.1) ? (int64_t{1} << 17) - 1 : r.in(1, hot ? 20000 : 250);
     q.bias_exp = static_cast<int>(r.in(0, 7));
-    q.weight_exp = static_cast<int>(hot ? r.in(2, 7) : r.in(-8, 3));
+    q.weight_exp = static_cast<int>(hot ? r.in(2, 7) : (r.chance(0.2) ? r.in(-8, -3) : r.in(-2, 3)));
     if (r.chance(0.5))
       for (int o = 0; o < l.n_out; ++o)
         l.bias.push_back(hot && r.chance(0.5) ? (r.chance(0.5) ? 4095 : -4096) : r.in(-64, 64));
