@@ -29,6 +29,11 @@ json plan_report(const Network& net, const gen::Plan& plan) {
               {"memories", mems},
               {"cycles_per_input_event", lp.C},
               {"estimated_luts_modelled", lp.est_luts}};
+    if (net.layers[k].neuron.model == NeuronModel::Loihi2)
+      l["loihi2"] = {{"weight_shift", lp.w_shift},
+                     {"hardware_weight_exp", lp.hw_weight_exp},
+                     {"decay", lp.decay_impl == 0 ? "multiply" : "shift_add"},
+                     {"dsp_modelled", lp.dsp}};
     if (lp.has_fifo)
       l["fifo"] = {{"depth", lp.fifo_depth}, {"style", gen::to_string(lp.fifo_mem.style)},
                    {"ebr", lp.fifo_mem.ebr}};
@@ -58,8 +63,11 @@ std::string plan_summary(const Network& net, const gen::Plan& plan) {
     const gen::LayerPlan& lp = plan.layers[k];
     o << "  " << lp.name << ": " << lp.n_in << " -> " << lp.n_out << " "
       << to_string(net.layers[k].neuron.model) << ", P=" << lp.P << " (" << lp.C
-      << " cycles/event), weights " << lp.w_bits << "b, acc " << lp.acc_bits << "b, v " << lp.v_bits
-      << "b\n";
+      << " cycles/event), weights " << lp.w_bits << "b, acc " << lp.acc_bits << "b, "
+      << (net.layers[k].neuron.model == NeuronModel::Loihi2 ? "u+v " : "v ") << lp.v_bits << "b";
+    if (net.layers[k].neuron.model == NeuronModel::Loihi2)
+      o << ", decays " << (lp.decay_impl == 0 ? "multiply (" + std::to_string(lp.dsp) + " DSP, modelled)" : "shift-add");
+    o << "\n";
     for (const gen::MemPlan& m : lp.mems)
       o << "      " << m.name << ": " << m.width << "x" << m.depth << " " << gen::to_string(m.style)
         << (m.ebr ? " (" + std::to_string(m.ebr) + " EBR)" : "") << "\n";

@@ -220,7 +220,7 @@ std::string emit_top(const Network& net, const Plan& plan) {
       << np.leak.lambda << "),\n"
       << "    .DU(" << (loihi2 ? q.du : 0) << "), .DV(" << (loihi2 ? q.dv : 0) << "), .VTH("
       << (loihi2 ? q.vth : 0) << "), .BIAS_EXP(" << (loihi2 ? q.bias_exp : 0) << "), .WEIGHT_EXP("
-      << (loihi2 ? lp.hw_weight_exp : 0) << "), .DECAY_IMPL(0),\n"
+      << (loihi2 ? lp.hw_weight_exp : 0) << "), .DECAY_IMPL(" << lp.decay_impl << "),\n"
       << "    .WEIGHT_FILE(\"" << lp.name << ".weights.hex\"), .BIAS_FILE(\""
       << (lp.has_bias ? lp.name + ".bias.hex" : "") << "\"),\n"
       << "    .WEIGHT_STYLE(\"" << to_string(style_of(lp, ".weights")) << "\"), .ACC_STYLE(\""

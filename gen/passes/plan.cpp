@@ -76,7 +76,7 @@ int lane_luts(const LayerPlan& lp, const Layer& l) {
   // loihi2: two 24 x 13-bit constant decay multiplies, the u/v adders, clamp and
   // compare; Yosys synth_ice40 measured 644 LUT4 for the lane alone at du = dv = 1000
   // (tests/rtl_lane_loihi2), the weight_exp shift is wiring.
-  if (l.neuron.model == NeuronModel::Loihi2) return lp.acc_bits + mult + 650;
+  if (l.neuron.model == NeuronModel::Loihi2) return lp.acc_bits + mult + (lp.decay_impl == 0 ? 200 : 520);
   int leak = l.neuron.iflif.leak.kind == LeakKind::Mult ? lp.v_bits * 4 : lp.v_bits;
   return lp.acc_bits + mult + 4 * (std::max(lp.v_bits, lp.acc_bits) + 2) + leak;
 }
@@ -89,6 +89,15 @@ int common_trailing_zeros(const std::vector<int32_t>& weights) {
   int z = 0;
   while (z < 8 && ((any >> z) & 1u) == 0) ++z;
   return z;
+}
+
+// SB_MAC16 blocks one loihi2 lane needs for its decay multiplies: Yosys
+// (synth_ice40 -dsp) used 3 per 24 x 13-bit constant multiply (6 per lane at
+// du = dv = 1000, tests/rtl_lane_loihi2); a constant of 0 or a power of two is
+// a shift and needs none.
+int loihi2_lane_dsp(const Loihi2Params& q) {
+  const auto needs = [](int k) { return k != 0 && (k & (k - 1)) != 0 ? 3 : 0; };
+  return needs(4095 - q.du) + needs(4096 - q.dv);
 }
 
 void update_luts(LayerPlan& lp) {
@@ -170,6 +179,7 @@ void plan_memories(const Layer& l, LayerPlan& lp) {
   if (lp.has_bias) lp.mems.push_back(make_mem(l.name + ".bias", lp.P * lp.bias_bits, lp.C));
   if (l.neuron.model != NeuronModel::Loihi2 && l.neuron.iflif.reset == ResetMode::SubtractDeferred)
     lp.mems.push_back(make_mem(l.name + ".pend", lp.P, lp.C));
+  lp.dsp = l.neuron.model == NeuronModel::Loihi2 && lp.decay_impl == 0 ? lp.P * loihi2_lane_dsp(l.neuron.loihi2) : 0;
   lp.lane_luts = 150 + lp.P * lane_luts(lp, l);
   update_luts(lp);
 }
@@ -282,7 +292,29 @@ Plan plan_network(const Network& net, const PlanOptions& opt, const std::string&
   const Capacity cap = opt.have_capacity ? opt.capacity : Capacity{5280, 5280, 30, 4, 8};
   const int lut_budget = static_cast<int>(cap.luts * opt.lut_budget);
   const int ff_budget = static_cast<int>(cap.ff * opt.lut_budget);
+  // loihi2 decays go to DSPs while they last, the widest layers first to LUTs
+  auto assign_dsps = [&] {
+    for (size_t k = 0; k < plan.layers.size(); ++k)
+      if (net.layers[k].neuron.model == NeuronModel::Loihi2 && plan.layers[k].decay_impl != 0) {
+        plan.layers[k].decay_impl = 0;
+        plan_memories(net.layers[k], plan.layers[k]);
+      }
+    for (;;) {
+      int used = 0;
+      LayerPlan* widest = nullptr;
+      size_t widest_k = 0;
+      for (size_t k = 0; k < plan.layers.size(); ++k) {
+        used += plan.layers[k].dsp;
+        if (plan.layers[k].dsp > 0 && (!widest || plan.layers[k].dsp > widest->dsp))
+          widest = &plan.layers[k], widest_k = k;
+      }
+      if (used <= cap.dsp || !widest) break;
+      widest->decay_impl = 1;
+      plan_memories(net.layers[widest_k], *widest);
+    }
+  };
   auto fits = [&] {
+    assign_dsps();
     place_memories(plan, cap.ebr, ff_budget);
     return total_luts(plan) <= lut_budget && total_ebr(plan) <= cap.ebr && logic_bits(plan) <= ff_budget;
   };
@@ -308,6 +340,7 @@ Plan plan_network(const Network& net, const PlanOptions& opt, const std::string&
     }
   }
 
+  assign_dsps();
   place_memories(plan, cap.ebr, ff_budget);
   plan.total_ebr = total_ebr(plan);
   plan.est_luts = total_luts(plan);

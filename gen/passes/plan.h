@@ -43,6 +43,11 @@ struct LayerPlan {
   // Mixed 8-bit Loihi weights are all even (Lava's truncation), so this saves a bit.
   int w_shift = 0;
   int hw_weight_exp = 0;
+  // loihi2: how the lanes multiply by the decay constants: 0 a constant multiply
+  // (SB_MAC16 DSPs under synth_ice40 -dsp), 1 shift-and-add in LUTs. The planner
+  // picks 1 when the layer's DSP need would pass the device's DSP count.
+  int decay_impl = 0;
+  int dsp = 0;  // modelled SB_MAC16 blocks of the layer (decay_impl 0)
   bool has_bias = false;
   int64_t acc_min = 0, acc_max = 0;  // proved range of any step's input sum
   int acc_bits = 0;
