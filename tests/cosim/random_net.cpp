@@ -16,6 +16,20 @@ struct Rng {
   bool chance(double p) { return std::uniform_real_distribution<double>(0, 1)(g) < p; }
 };
 
+// Input events at a random rate (sometimes dense), with payloads anywhere in the
+// network's payload range (1 for binary inputs).
+Raster random_raster(Rng& r, const Network& n) {
+  Raster ras;
+  ras.timesteps = n.timesteps;
+  ras.size = n.input_size;
+  const bool binary = n.input_payload_bits == 1 && !n.input_payload_signed;
+  const double rate = r.chance(0.2) ? 0.9 : 0.1 + 0.4 * std::uniform_real_distribution<double>(0, 1)(r.g);
+  for (int t = 0; t < n.timesteps; ++t)
+    for (int i = 0; i < n.input_size; ++i)
+      if (r.chance(rate)) ras.events.push_back({t, i, binary ? 1 : r.in(n.payload_min(), n.payload_max())});
+  return ras;
+}
+
 }  // namespace
 
 RandomNet random_net(uint64_t seed) {
@@ -66,15 +80,7 @@ RandomNet random_net(uint64_t seed) {
     n_in = l.n_out;
     n.layers.push_back(std::move(l));
   }
-  Raster& ras = out.raster;
-  ras.timesteps = n.timesteps;
-  ras.size = n.input_size;
-  const double rate = r.chance(0.2) ? 0.9 : 0.1 + 0.4 * std::uniform_real_distribution<double>(0, 1)(r.g);
-  for (int t = 0; t < n.timesteps; ++t)
-    for (int i = 0; i < n.input_size; ++i)
-      if (r.chance(rate)) ras.events.push_back({t, i, n.input_payload_bits == 1 && !n.input_payload_signed
-                                                          ? 1
-                                                          : r.in(n.payload_min(), n.payload_max())});
+  out.raster = random_raster(r, n);
   return out;
 }
 
@@ -127,14 +133,7 @@ RandomNet random_loihi2_net(uint64_t seed) {
     n_in = l.n_out;
     n.layers.push_back(std::move(l));
   }
-  Raster& ras = out.raster;
-  ras.timesteps = n.timesteps;
-  ras.size = n.input_size;
-  const double rate = r.chance(0.2) ? 0.9 : 0.1 + 0.4 * std::uniform_real_distribution<double>(0, 1)(r.g);
-  for (int t = 0; t < n.timesteps; ++t)
-    for (int i = 0; i < n.input_size; ++i)
-      if (r.chance(rate))
-        ras.events.push_back({t, i, pay == 0 ? 1 : r.in(n.payload_min(), n.payload_max())});
+  out.raster = random_raster(r, n);
   return out;
 }
 
