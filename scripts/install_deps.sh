@@ -9,7 +9,7 @@ set -euo pipefail
 pkgs=(cmake make g++ ccache pkg-config git
       verilator yosys nextpnr-ice40 fpga-icestorm iverilog
       nlohmann-json3-dev libcli11-dev libgtest-dev libbenchmark-dev zlib1g-dev libsystemc-dev libhdf5-dev
-      python3 python3-numpy dataset-fashion-mnist)
+      python3 python3-numpy python3-h5py dataset-fashion-mnist)
 for a in "$@"; do
   case $a in
     --training) pkgs+=(python3-torch) ;;
