@@ -125,7 +125,15 @@ module sf_dense_engine #
     input  wire                       dbg_rd_en,
     input  wire [CHUNK_W-1:0]         dbg_rd_addr,
     output wire                       dbg_rd_valid,
-    output wire [P*V_BITS-1:0]        dbg_rd_data
+    output wire [P*V_BITS-1:0]        dbg_rd_data,
+
+    /* weight load: word ld_addr of the weight memory (layout above). A write is taken
+     * only while rst is high, so a running layer never sees its weights change. The
+     * only source of the weights when WEIGHT_STYLE is "spram" (SPRAM has no initial
+     * contents); tie ld_we low otherwise. */
+    input  wire                       ld_we,
+    input  wire [WADDR_W-1:0]         ld_addr,
+    input  wire [P*W_BITS-1:0]        ld_data
 );
 
 localparam integer C = (N_OUT + P - 1) / P;
@@ -554,7 +562,7 @@ sf_ram_1r1w #(
     .INIT_FILE(WEIGHT_FILE), .STYLE(WEIGHT_STYLE)
 ) weight_ram (
     .clk(clk),
-    .wr_en(1'b0), .wr_addr({WADDR_W{1'b0}}), .wr_data({P*W_BITS{1'b0}}),
+    .wr_en(ld_we && rst), .wr_addr(ld_addr), .wr_data(ld_data),
     .rd_en(w_re), .rd_addr(w_raddr), .rd_data(w_rdata)
 );
 

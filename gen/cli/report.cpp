@@ -13,7 +13,7 @@ json plan_report(const Network& net, const gen::Plan& plan) {
     json mems = json::array();
     for (const gen::MemPlan& m : lp.mems)
       mems.push_back({{"name", m.name}, {"width", m.width}, {"depth", m.depth},
-                      {"style", gen::to_string(m.style)}, {"ebr", m.ebr}});
+                      {"style", gen::to_string(m.style)}, {"ebr", m.ebr}, {"spram", m.spram}});
     json l = {{"name", lp.name},
               {"model", to_string(net.layers[k].neuron.model)},
               {"in", lp.n_in},
@@ -47,6 +47,7 @@ json plan_report(const Network& net, const gen::Plan& plan) {
           {"output", {{"size", net.output_size()}, {"index_bits", plan.out_idx_w}}},
           {"layers", layers},
           {"ebr_blocks", plan.total_ebr},
+          {"spram_blocks", plan.total_spram},
           {"estimated_luts_modelled", plan.est_luts},
           {"cycle_model",
            "per layer and timestep: C_k cycles per input event (accepted back to back); the fire "
@@ -70,9 +71,10 @@ std::string plan_summary(const Network& net, const gen::Plan& plan) {
     o << "\n";
     for (const gen::MemPlan& m : lp.mems)
       o << "      " << m.name << ": " << m.width << "x" << m.depth << " " << gen::to_string(m.style)
-        << (m.ebr ? " (" + std::to_string(m.ebr) + " EBR)" : "") << "\n";
+        << (m.ebr ? " (" + std::to_string(m.ebr) + " EBR)" : "")
+        << (m.spram ? " (" + std::to_string(m.spram) + " SPRAM, loaded through ld_*)" : "") << "\n";
   }
-  o << "  EBR blocks: " << plan.total_ebr << "; LUTs (modelled estimate): " << plan.est_luts << "\n";
+  o << "  EBR blocks: " << plan.total_ebr << "; SPRAM blocks: " << plan.total_spram << "; LUTs (modelled estimate): " << plan.est_luts << "\n";
   return o.str();
 }
 

@@ -27,8 +27,10 @@ std::string hex_word(const std::vector<int64_t>& lanes, int bits) {
   return s;
 }
 
-std::string weights_hex(const Layer& l, const LayerPlan& lp) {
-  std::ostringstream o;
+// Calls f(lanes) for every weight word in memory order: word i * C + c holds
+// W[c * P + j][i] in lane j (sf_dense_engine's layout).
+template <class F>
+void for_each_weight_word(const Layer& l, const LayerPlan& lp, F f) {
   std::vector<int64_t> lanes(static_cast<size_t>(lp.P));
   const int64_t unit = int64_t{1} << lp.w_shift;  // the plan proved every weight a multiple
   for (int i = 0; i < l.n_in; ++i)
@@ -37,8 +39,13 @@ std::string weights_hex(const Layer& l, const LayerPlan& lp) {
         int n = c * lp.P + j;
         lanes[static_cast<size_t>(j)] = n < l.n_out ? l.w(n, i) / unit : 0;
       }
-      o << hex_word(lanes, lp.w_bits) << "\n";
+      f(lanes);
     }
+}
+
+std::string weights_hex(const Layer& l, const LayerPlan& lp) {
+  std::ostringstream o;
+  for_each_weight_word(l, lp, [&](const std::vector<int64_t>& lanes) { o << hex_word(lanes, lp.w_bits) << "\n"; });
   return o.str();
 }
 
@@ -99,6 +106,31 @@ std::string dbg_addr_slice(const Plan& plan, const LayerPlan& lp) {
   return "dbg_rd_addr[" + std::to_string(chunk_w - 1) + ":0]";
 }
 
+const LoadPlan* load_of(const Plan& plan, size_t layer) {
+  for (const LoadPlan& ld : plan.loads)
+    if (ld.layer == static_cast<int>(layer)) return &ld;
+  return nullptr;
+}
+
+// An engine's weight load connections: its select value (and zeros between its
+// word address and the select) in ld_addr, else tied off.
+std::string load_ports(const Plan& plan, const LayerPlan& lp, const LoadPlan* ld) {
+  const int waddr_w = std::max(1, clog2(int64_t{lp.n_in} * lp.C));  // the engine's WADDR_W
+  const int data_w = lp.P * lp.w_bits;
+  if (!ld)
+    return "    .ld_we(1'b0), .ld_addr(" + std::to_string(waddr_w) + "'d0), .ld_data(" + std::to_string(data_w) +
+           "'d0)";
+  const int sel_w = clog2(static_cast<int64_t>(plan.loads.size()));
+  const int word_w = plan.ld_addr_w - sel_w;  // the widest word address
+  const int wa = ld->word_addr_w, hi = plan.ld_addr_w;
+  std::string we = "ld_we";
+  if (hi > wa)
+    we += " && (ld_addr[" + std::to_string(hi - 1) + ":" + std::to_string(wa) + "] == " + std::to_string(hi - wa) +
+          "'d" + std::to_string(int64_t{ld->sel} << (word_w - wa)) + ")";
+  return "    .ld_we(" + we + "), .ld_addr(ld_addr[" + std::to_string(wa - 1) + ":0]), .ld_data(ld_data[" +
+         std::to_string(ld->width - 1) + ":0])";
+}
+
 std::string emit_top(const Network& net, const Plan& plan) {
   std::ostringstream v;
   const size_t L = plan.layers.size();
@@ -132,6 +164,12 @@ std::string emit_top(const Network& net, const Plan& plan) {
     << "    input  wire " << vec(dbg_addr_w) << "dbg_rd_addr,\n"
     << "    output wire dbg_rd_valid,\n"
     << "    output wire " << vec(dbg_data_w) << "dbg_rd_data";
+  if (!plan.loads.empty())
+    v << ",\n\n    /* weight load into the SPRAM weight memories (no initial contents): word w of\n"
+      << "     * memory s is ld_addr = {s, w}; taken while rst is high (docs/weight-load.md) */\n"
+      << "    input  wire ld_we,\n"
+      << "    input  wire " << vec(plan.ld_addr_w) << "ld_addr,\n"
+      << "    input  wire " << vec(plan.ld_data_w) << "ld_data";
   for (size_t k = 0; k < L; ++k) {
     const LayerPlan& lp = plan.layers[k];
     const std::string p = "dbg_l" + std::to_string(k) + "_";
@@ -205,6 +243,7 @@ std::string emit_top(const Network& net, const Plan& plan) {
     }
     const Loihi2Params& q = l.neuron.loihi2;
     const bool loihi2 = l.neuron.model == NeuronModel::Loihi2;
+    const LoadPlan* load = load_of(plan, k);
     v << "\nsf_dense_engine #(\n"
       << "    .MODEL(" << (loihi2 ? 1 : 0) << "),\n"
       << "    .N_IN(" << lp.n_in << "), .N_OUT(" << lp.n_out << "), .P(" << lp.P << "),\n"
@@ -221,7 +260,7 @@ std::string emit_top(const Network& net, const Plan& plan) {
       << "    .DU(" << (loihi2 ? q.du : 0) << "), .DV(" << (loihi2 ? q.dv : 0) << "), .VTH("
       << (loihi2 ? q.vth : 0) << "), .BIAS_EXP(" << (loihi2 ? q.bias_exp : 0) << "), .WEIGHT_EXP("
       << (loihi2 ? lp.hw_weight_exp : 0) << "), .DECAY_IMPL(" << lp.decay_impl << "),\n"
-      << "    .WEIGHT_FILE(\"" << lp.name << ".weights.hex\"), .BIAS_FILE(\""
+      << "    .WEIGHT_FILE(\"" << (load ? "" : lp.name + ".weights.hex") << "\"), .BIAS_FILE(\""
       << (lp.has_bias ? lp.name + ".bias.hex" : "") << "\"),\n"
       << "    .WEIGHT_STYLE(\"" << to_string(style_of(lp, ".weights")) << "\"), .ACC_STYLE(\""
       << to_string(style_of(lp, ".acc")) << "\"), .ACC1_STYLE(\"" << to_string(style_of(lp, ".acc1"))
@@ -239,7 +278,8 @@ std::string emit_top(const Network& net, const Plan& plan) {
       << "_st_addr), .dbg_st_data(dbg_l" << k << "_st_data),\n"
       << "    .dbg_rd_en(dbg_l" << k << "_rd_en), .dbg_rd_addr(" << dbg_addr_slice(plan, lp)
       << "), .dbg_rd_valid(dbg_l" << k
-      << "_rd_valid), .dbg_rd_data(dbg_l" << k << "_rd_data)\n"
+      << "_rd_valid), .dbg_rd_data(dbg_l" << k << "_rd_data),\n"
+      << load_ports(plan, lp, load) << "\n"
       << ");\n\n"
       << "assign dbg_l" << k << "_spk = " << li << "m_valid && " << li << "m_ready;\n"
       << "assign dbg_l" << k << "_spk_eot = " << li << "m_eot;\n"
@@ -279,7 +319,7 @@ std::string emit_top(const Network& net, const Plan& plan) {
 std::string emit_probes(const Plan& plan) {
   std::ostringstream h;
   h << "// Generated by SpikeForge: copies sf_top's debug monitors into probes.\n"
-    << "#pragma once\n#include \"Vsf_top.h\"\n#include \"sf_probe.h\"\n\n"
+    << "#pragma once\n#include <cstdint>\n#include <vector>\n#include \"Vsf_top.h\"\n#include \"sf_probe.h\"\n\n"
     << "inline constexpr int kSfLayers = " << plan.layers.size() << ";\n\n"
     << "inline void sf_read_probes(const Vsf_top& top, sf::sim::Probe* p) {\n";
   for (size_t k = 0; k < plan.layers.size(); ++k) {
@@ -293,6 +333,24 @@ std::string emit_probes(const Plan& plan) {
       << "  sf::sim::copy_bits(" << d << "st_data, p[" << k << "].st_data);\n";
   }
   h << "}\n";
+  // The weight load port: which hex file goes to which memory select, and how
+  // the harness drives the port (absent ports when nothing is in SPRAM).
+  const int sel_w = clog2(static_cast<int64_t>(plan.loads.size()));
+  h << "\n// Weight memories in SPRAM, loaded through ld_* before a run: word w of\n"
+    << "// memory `sel` is ld_addr = (sel << kSfLdWordW) | w, written while rst is high.\n"
+    << "struct SfLoadMem {\n  int sel;\n  const char* file;  // the generated hex file, one word per line\n};\n"
+    << "inline constexpr int kSfLdWordW = " << (plan.loads.empty() ? 0 : plan.ld_addr_w - sel_w) << ";\n"
+    << "inline const std::vector<SfLoadMem>& sf_load_table() {\n"
+    << "  static const std::vector<SfLoadMem> table = {";
+  for (size_t i = 0; i < plan.loads.size(); ++i)
+    h << (i ? ", " : "") << "{" << plan.loads[i].sel << ", \""
+      << plan.layers[static_cast<size_t>(plan.loads[i].layer)].name << ".weights.hex\"}";
+  h << "};\n  return table;\n}\n"
+    << "inline void sf_drive_load([[maybe_unused]] Vsf_top& top, [[maybe_unused]] bool we,\n"
+    << "                          [[maybe_unused]] uint64_t addr, [[maybe_unused]] uint64_t data) {\n";
+  if (!plan.loads.empty())
+    h << "  top.ld_we = we;\n  top.ld_addr = addr;\n  top.ld_data = data;\n";
+  h << "}\n";
   // SystemC: a signal for every port of sf_top (all must be bound), typed from
   // the verilated ports themselves so widths never need repeating here.
   std::vector<std::string> ports = {"clk",          "rst",          "s_evt_valid", "s_evt_ready",
@@ -302,6 +360,7 @@ std::string emit_probes(const Plan& plan) {
   for (size_t k = 0; k < plan.layers.size(); ++k)
     for (const char* f : {"spk", "spk_eot", "spk_index", "st_we", "st_addr", "st_data"})
       ports.push_back("dbg_l" + std::to_string(k) + "_" + f);
+  if (!plan.loads.empty()) ports.insert(ports.end(), {"ld_we", "ld_addr", "ld_data"});
   h << "\n#ifdef SF_SYSTEMC\n#include <type_traits>\n"
     << "// (Verilator 5 declares the ports as references)\n"
     << "template <class Port>\n"
@@ -310,11 +369,35 @@ std::string emit_probes(const Plan& plan) {
   for (const std::string& p : ports) h << "  sf_signal_for<decltype(Vsf_top::" << p << ")> " << p << ";\n";
   h << "  void bind(Vsf_top& top) {\n";
   for (const std::string& p : ports) h << "    top." << p << "(" << p << ");\n";
+  h << "  }\n"
+    << "  void drive_load([[maybe_unused]] bool we, [[maybe_unused]] uint64_t addr,\n"
+    << "                  [[maybe_unused]] uint64_t data) {\n";
+  if (!plan.loads.empty())
+    h << "    ld_we.write(we);\n"
+      << "    ld_addr.write(static_cast<decltype(ld_addr)::value_type>(addr));\n"
+      << "    ld_data.write(static_cast<decltype(ld_data)::value_type>(data));\n";
   h << "  }\n};\n#endif\n";
   return h.str();
 }
 
 }  // namespace
+
+std::vector<LoadWord> load_words(const Network& net, const Plan& plan) {
+  std::vector<LoadWord> out;
+  const int word_w = plan.ld_addr_w - clog2(static_cast<int64_t>(plan.loads.size()));
+  for (const LoadPlan& ld : plan.loads) {
+    const LayerPlan& lp = plan.layers[static_cast<size_t>(ld.layer)];
+    uint64_t addr = static_cast<uint64_t>(ld.sel) << word_w;
+    for_each_weight_word(net.layers[static_cast<size_t>(ld.layer)], lp, [&](const std::vector<int64_t>& lanes) {
+      uint64_t word = 0;  // width <= 64 (the planner's limit for SPRAM)
+      const uint64_t mask = lp.w_bits >= 64 ? ~uint64_t{0} : (uint64_t{1} << lp.w_bits) - 1;
+      for (size_t j = 0; j < lanes.size(); ++j)
+        word |= (static_cast<uint64_t>(lanes[j]) & mask) << (j * static_cast<size_t>(lp.w_bits));
+      out.push_back({addr++, word});
+    });
+  }
+  return out;
+}
 
 EmitResult emit_verilog(const Network& net, const Plan& plan, const std::string& dir,
                         const std::string& final_dir, const std::string& templates_dir) {

@@ -1,6 +1,7 @@
 // Verilog emitter: IR + plan in, files out. It never changes the IR or the plan.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -22,5 +23,14 @@ struct EmitResult {
 // final_dir. `templates_dir` holds rtl_templates/.
 EmitResult emit_verilog(const Network& net, const Plan& plan, const std::string& dir,
                         const std::string& final_dir, const std::string& templates_dir);
+
+// The words sf_top's load port writes into the plan's SPRAM weight memories (the
+// same words as their hex files): {(sel << word bits) | w, word w}, every memory
+// of plan.loads in turn. Empty when the plan has none.
+struct LoadWord {
+  uint64_t addr = 0;
+  uint64_t data = 0;
+};
+std::vector<LoadWord> load_words(const Network& net, const Plan& plan);
 
 }  // namespace sf::gen

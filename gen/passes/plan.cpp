@@ -13,6 +13,9 @@ constexpr int kMaxAccBits = 48;
 constexpr int kMaxLanes = 64;
 // Memories at or below this many bits go to flip-flops: an EBR would be mostly empty.
 constexpr int64_t kLogicMemBits = 256;
+// iCE40 SPRAM: 16K words of 16 bits. A weight memory goes there only up to 4
+// columns (64 bits, what the load port carries and an UP5K has).
+constexpr int kSpramWords = 16384, kSpramWidth = 16, kMaxSpramCols = 4;
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
@@ -23,6 +26,15 @@ int ebr_blocks(int width, int depth) {
   for (const auto& c : kConfigs)
     best = std::min(best, ceil_div(width, c[0]) * ceil_div(depth, c[1]));
   return static_cast<int>(best);
+}
+
+int spram_blocks(int width, int depth) {
+  return static_cast<int>(ceil_div(width, kSpramWidth) * ceil_div(depth, kSpramWords));
+}
+
+bool is_weight_mem(const MemPlan& m) {
+  const std::string suffix = ".weights";
+  return m.name.size() > suffix.size() && m.name.compare(m.name.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 MemPlan make_mem(const std::string& name, int width, int depth) {
@@ -44,6 +56,7 @@ int logic_mem_luts(const MemPlan& m) {
 void set_style(MemPlan& m, MemStyle style) {
   m.style = style;
   m.ebr = style == MemStyle::Block ? ebr_blocks(m.width, m.depth) : 0;
+  m.spram = style == MemStyle::Huge ? spram_blocks(m.width, m.depth) : 0;
 }
 
 // Proves the range of the input sum I[n] over every subset of one step's
@@ -118,6 +131,13 @@ int total_ebr(const Plan& plan) {
   return e;
 }
 
+int total_spram(const Plan& plan) {
+  int s = 0;
+  for (const LayerPlan& lp : plan.layers)
+    for (const MemPlan& m : lp.mems) s += m.spram;
+  return s;
+}
+
 int64_t logic_bits(const Plan& plan) {
   int64_t b = 0;
   for (const LayerPlan& lp : plan.layers)
@@ -134,14 +154,30 @@ int total_luts(const Plan& plan) {
 
 // Block RAMs left over go, one at a time, to the flip-flop memory that saves the
 // most logic cells per block; when the blocks run out, the block memories that
-// hold the fewest bits per block go back to flip-flops.
-void place_memories(Plan& plan, int ebr_capacity, int64_t ff_capacity) {
+// hold the fewest bits per block go back to flip-flops. When that cannot fit the
+// blocks either, weight memories go to SPRAM first (the one freeing the most
+// blocks, while SPRAMs last), then the rest as before.
+void place_memories(Plan& plan, int ebr_capacity, int spram_capacity, int64_t ff_capacity, bool use_spram) {
   std::vector<MemPlan*> all;
   for (LayerPlan& lp : plan.layers)
     for (MemPlan& m : lp.mems) {
       set_style(m, m.bits() <= kLogicMemBits ? MemStyle::Logic : MemStyle::Block);
       all.push_back(&m);
     }
+  if (use_spram) {
+    for (;;) {
+      if (total_ebr(plan) <= ebr_capacity) break;
+      const int left = spram_capacity - total_spram(plan);
+      MemPlan* best = nullptr;
+      for (MemPlan* m : all)
+        if (m->style == MemStyle::Block && is_weight_mem(*m) &&
+            ceil_div(m->width, kSpramWidth) <= kMaxSpramCols && spram_blocks(m->width, m->depth) <= left &&
+            (!best || m->ebr > best->ebr))
+          best = m;
+      if (!best) break;
+      set_style(*best, MemStyle::Huge);
+    }
+  }
   while (total_ebr(plan) > ebr_capacity) {
     // only memories whose bits the flip-flops can still hold
     const int64_t room = ff_capacity - logic_bits(plan);
@@ -167,6 +203,36 @@ void place_memories(Plan& plan, int ebr_capacity, int64_t ff_capacity) {
     set_style(*best, MemStyle::Block);
   }
   for (LayerPlan& lp : plan.layers) update_luts(lp);
+}
+
+// Flip-flops first, as a design without SPRAM needs no weight load; SPRAM only
+// when that does not fit the blocks.
+void place_memories(Plan& plan, const Capacity& cap, int64_t ff_capacity) {
+  place_memories(plan, cap.ebr, cap.spram, ff_capacity, false);
+  if (total_ebr(plan) > cap.ebr && cap.spram > 0) place_memories(plan, cap.ebr, cap.spram, ff_capacity, true);
+}
+
+// Numbers the SPRAM weight memories on the load port.
+void plan_loads(Plan& plan) {
+  plan.loads.clear();
+  int addr_w = 1;
+  plan.ld_data_w = 0;
+  for (size_t k = 0; k < plan.layers.size(); ++k) {
+    const LayerPlan& lp = plan.layers[k];
+    for (const MemPlan& m : lp.mems)
+      if (m.style == MemStyle::Huge) {
+        LoadPlan ld;
+        ld.layer = static_cast<int>(k);
+        ld.sel = static_cast<int>(plan.loads.size());
+        ld.word_addr_w = std::max(1, clog2(m.depth));
+        ld.width = m.width;
+        ld.depth = m.depth;
+        addr_w = std::max(addr_w, ld.word_addr_w);
+        plan.ld_data_w = std::max(plan.ld_data_w, m.width);
+        plan.loads.push_back(ld);
+      }
+  }
+  plan.ld_addr_w = plan.loads.empty() ? 0 : addr_w + clog2(static_cast<int64_t>(plan.loads.size()));
 }
 
 void plan_memories(const Layer& l, LayerPlan& lp) {
@@ -196,6 +262,7 @@ const char* to_string(MemStyle s) {
   switch (s) {
     case MemStyle::Block: return "block";
     case MemStyle::Logic: return "logic";
+    case MemStyle::Huge: return "spram";
   }
   return "block";
 }
@@ -313,11 +380,45 @@ Plan plan_network(const Network& net, const PlanOptions& opt, const std::string&
       plan_memories(net.layers[widest_k], *widest);
     }
   };
+  // Blocks beyond the device's, after placement: a design that does not fit yet
+  // may still take lanes that do not make this worse (more lanes make wider,
+  // shallower weight memories, which can fit SPRAM where narrow ones could not).
+  auto ebr_excess = [&] { return std::max(0, total_ebr(plan) - cap.ebr); };
+  int excess = 0;
   auto fits = [&] {
     assign_dsps();
-    place_memories(plan, cap.ebr, ff_budget);
-    return total_luts(plan) <= lut_budget && total_ebr(plan) <= cap.ebr && logic_bits(plan) <= ff_budget;
+    place_memories(plan, cap, ff_budget);
+    return total_luts(plan) <= lut_budget && ebr_excess() <= excess && logic_bits(plan) <= ff_budget;
   };
+  assign_dsps();
+  place_memories(plan, cap, ff_budget);
+  // A design whose memories the blocks cannot hold puts weights in SPRAM: give
+  // the automatic layers with the largest weight memories, one at a time, the
+  // lanes that pack their weight words into the fewest SPRAMs (P * w_bits near a
+  // multiple of 16), until the blocks suffice or no layer is left.
+  {
+    std::vector<bool> tried(net.layers.size(), false);
+    while (ebr_excess() > 0 && cap.spram > 0) {
+      int k = -1;
+      for (size_t i = 0; i < plan.layers.size(); ++i)
+        if (automatic[i] && !tried[i] &&
+            (k < 0 || plan.layers[i].mems[0].bits() > plan.layers[static_cast<size_t>(k)].mems[0].bits()))
+          k = static_cast<int>(i);
+      if (k < 0) break;
+      tried[static_cast<size_t>(k)] = true;
+      LayerPlan& lp = plan.layers[static_cast<size_t>(k)];
+      const Layer& l = net.layers[static_cast<size_t>(k)];
+      int best_p = lp.P, best_blocks = INT32_MAX;
+      for (int p = 1; p <= std::min(l.n_out, kMaxLanes) && p * lp.w_bits <= kMaxSpramCols * kSpramWidth; ++p) {
+        const int blocks = spram_blocks(p * lp.w_bits, static_cast<int>(l.n_in * ceil_div(l.n_out, p)));
+        if (blocks < best_blocks) best_blocks = blocks, best_p = p;
+      }
+      set_parallel(l, lp, best_p);
+      assign_dsps();
+      place_memories(plan, cap, ff_budget);
+    }
+  }
+  excess = ebr_excess();
   for (;;) {
     int best = -1;
     int64_t best_work = 0;
@@ -338,21 +439,28 @@ Plan plan_network(const Network& net, const PlanOptions& opt, const std::string&
       lp = saved;
       automatic[best] = false;
     }
+    assign_dsps();
+    place_memories(plan, cap, ff_budget);
+    excess = ebr_excess();
   }
 
   assign_dsps();
-  place_memories(plan, cap.ebr, ff_budget);
+  place_memories(plan, cap, ff_budget);
+  plan_loads(plan);
   plan.total_ebr = total_ebr(plan);
+  plan.total_spram = total_spram(plan);
   plan.est_luts = total_luts(plan);
   if (opt.have_capacity && plan.total_ebr > opt.capacity.ebr) {
     std::string detail;
     for (const LayerPlan& lp : plan.layers)
       for (const MemPlan& m : lp.mems)
         detail += "\n  " + m.name + ": " + std::to_string(m.width) + " x " + std::to_string(m.depth) +
-                  " bits, " + std::to_string(m.ebr) + " EBR";
+                  " bits, " + (m.style == MemStyle::Huge ? std::to_string(m.spram) + " SPRAM"
+                                                          : std::to_string(m.ebr) + " EBR");
     throw CheckFailure(net_file + ": memories need " + std::to_string(plan.total_ebr) +
-                       " EBR blocks, the board has " + std::to_string(opt.capacity.ebr) +
-                       " (lower P, weight bits or layer sizes):" + detail);
+                       " EBR blocks, the board has " + std::to_string(opt.capacity.ebr) + " (and " +
+                       std::to_string(opt.capacity.spram) + " SPRAM, " + std::to_string(plan.total_spram) +
+                       " used by weights; lower P, weight bits or layer sizes):" + detail);
   }
   return plan;
 }

@@ -3,7 +3,7 @@
 //  widths   : accumulator and index widths, proved from the weights, the fan-in
 //             and the payload range so that no step sum can overflow;
 //  parallel : lanes P per layer, given or chosen to fit a LUT budget;
-//  memory   : where every memory goes (EBR, flip-flops) and what it costs;
+//  memory   : where every memory goes (EBR, flip-flops, SPRAM) and what it costs;
 //  fifos    : depth of the AER FIFO after each layer.
 #pragma once
 
@@ -15,8 +15,11 @@
 
 namespace sf::gen {
 
-enum class MemStyle { Block, Logic };  // (SPRAM would need a start-up loader: not built)
-const char* to_string(MemStyle s);  // "block" | "logic" (the RTL's STYLE values)
+// Block: EBR; Logic: flip-flops; Huge: iCE40 SPRAM. Only weight memories go to
+// SPRAM, and only when the EBRs cannot hold the design: SPRAM has no initial
+// contents, so those weights come through sf_top's load port (`Plan::loads`).
+enum class MemStyle { Block, Logic, Huge };
+const char* to_string(MemStyle s);  // "block" | "logic" | "spram" (the RTL's STYLE values)
 
 struct MemPlan {
   std::string name;  // "fc1.weights"
@@ -24,6 +27,7 @@ struct MemPlan {
   int depth = 0;     // words
   MemStyle style = MemStyle::Block;
   int ebr = 0;       // iCE40 4 kbit blocks when style is Block
+  int spram = 0;     // iCE40 SPRAMs (16K x 16) when style is Huge
   int64_t bits() const { return int64_t{width} * depth; }
 };
 
@@ -71,6 +75,16 @@ struct PlanOptions {
   double lut_budget = 0.6;    // share of the LUTs (and flip-flops) `auto` may spend
 };
 
+// A weight memory in SPRAM, written through sf_top's load port before a run:
+// word w of it is ld_addr = (sel << word_addr_w) | w, while rst is high.
+struct LoadPlan {
+  int layer = 0;        // index into Plan::layers
+  int sel = 0;          // the memory's number on the load port
+  int word_addr_w = 1;  // the engine's weight address width (WADDR_W)
+  int width = 0;        // bits per word (P * w_bits)
+  int depth = 0;        // words
+};
+
 struct Plan {
   std::vector<LayerPlan> layers;
   int in_idx_w = 1;
@@ -78,7 +92,12 @@ struct Plan {
   bool in_pay_signed = false;
   int out_idx_w = 1;
   int total_ebr = 0;
+  int total_spram = 0;
   int est_luts = 0;
+  // The load port (empty when no memory is in SPRAM): ld_addr_w address bits
+  // (memory select above the widest word address), ld_data_w data bits.
+  std::vector<LoadPlan> loads;
+  int ld_addr_w = 0, ld_data_w = 0;
 };
 
 int clog2(int64_t n);  // smallest k with 2^k >= n (0 for n <= 1)

@@ -19,6 +19,7 @@
 //   bool s_ready();                    after clock(0): the input handshake
 //   void read_probes(Probe*);          after clock(0): each layer's monitors
 //   bool dbg_rd_valid(); void dbg_rd_data(std::vector<uint32_t>&);
+//   void load(bool we, uint64_t addr, uint64_t data);  the weight load port
 #pragma once
 
 #include <array>
@@ -152,6 +153,46 @@ void check_debug_reads(Dut& dut, const Sample& s, uint64_t cycle, Mismatch& mm) 
       }
     }
   }
+}
+
+// Writes the SPRAM weight memories through sf_top's load port, as a board's
+// loader does after power-up: rst high, one word per cycle, word i of a
+// memory's hex file (the generator's, one hex word per line) at
+// (sel << word_w) | i. `table` lists {sel, file}. False with `err` set when a
+// file cannot be read or holds a word that is not hex of at most 64 bits.
+template <class Dut, class Table>
+bool load_weights(Dut& dut, const Table& table, int word_w, std::string& err) {
+  DutInputs hold;
+  hold.rst = true;
+  dut.drive(hold);
+  for (const auto& mem : table) {
+    std::ifstream in(mem.file);
+    if (!in) {
+      err = std::string(mem.file) + ": cannot read the weight file";
+      return false;
+    }
+    std::string line;
+    uint64_t addr = static_cast<uint64_t>(mem.sel) << word_w;
+    for (size_t n = 1; std::getline(in, line); ++n) {
+      if (line.empty()) continue;
+      size_t used = 0;
+      uint64_t word = 0;
+      try {
+        word = std::stoull(line, &used, 16);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (used != line.size() || line.size() > 16) {
+        err = std::string(mem.file) + ": line " + std::to_string(n) + ": expected a hex word of at most 64 bits";
+        return false;
+      }
+      dut.load(true, addr++, word);
+      dut.clock(0);
+      dut.clock(1);
+    }
+  }
+  dut.load(false, 0, 0);
+  return true;
 }
 
 // Runs one sample on `dut` from a reset. With `trace_until` > 0 the run stops

@@ -57,6 +57,7 @@ class CppDut {
   }
   bool s_ready() const { return top_->s_evt_ready; }
   void read_probes(sf::sim::Probe* p) const { sf_read_probes(*top_, p); }
+  void load(bool we, uint64_t addr, uint64_t data) { sf_drive_load(*top_, we, addr, data); }
   bool dbg_rd_valid() const { return top_->dbg_rd_valid; }
   void dbg_rd_data(std::vector<uint32_t>& words) const { sf::sim::copy_bits(top_->dbg_rd_data, words); }
 
@@ -75,6 +76,11 @@ int main(int argc, char** argv) {
   sf::sim::json doc, result;
   if (!args.load(doc)) return 2;
   CppDut dut;
+  std::string err;
+  if (!sf::sim::load_weights(dut, sf_load_table(), kSfLdWordW, err)) {
+    std::fprintf(stderr, "%s\n", err.c_str());
+    return 2;
+  }
   const int status = sf::sim::run_expectations(
       dut, doc, result, [&](size_t n, const sf::sim::Mismatch& mm, sf::sim::json& r) {
         if (args.waves.empty()) return;
@@ -82,6 +88,8 @@ int main(int argc, char** argv) {
         // (their state must not matter, but the replay is exact anyway), then
         // this one up to just after the mismatch.
         CppDut traced(args.waves);
+        std::string load_err;
+        if (!sf::sim::load_weights(traced, sf_load_table(), kSfLdWordW, load_err)) return;
         sf::sim::Observed again;
         const auto& samples = doc.at("samples");
         for (size_t i = 0; i < n; ++i) sf::sim::run_sample(traced, sf::sim::parse_sample(samples[i]), again, 0);

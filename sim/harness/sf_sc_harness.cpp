@@ -40,6 +40,7 @@ class ScDut {
   }
   bool s_ready() const { return sig_.s_evt_ready.read(); }
   void read_probes(sf::sim::Probe* p) const { sf_read_probes(*top_, p); }
+  void load(bool we, uint64_t addr, uint64_t data) { sig_.drive_load(we, addr, data); }
   bool dbg_rd_valid() const { return sig_.dbg_rd_valid.read(); }
   void dbg_rd_data(std::vector<uint32_t>& words) const { sf::sim::copy_bits(sig_.dbg_rd_data.read(), words); }
   void set_top(const Vsf_top* top) { top_ = top; }
@@ -70,6 +71,11 @@ int sc_main(int argc, char** argv) {
   }
   ScDut dut(sig);
   dut.set_top(&top);
+  std::string err;
+  if (!sf::sim::load_weights(dut, sf_load_table(), kSfLdWordW, err)) {
+    std::fprintf(stderr, "%s\n", err.c_str());
+    return 2;
+  }
   const int status = sf::sim::run_expectations(dut, doc, result,
                                                [&](size_t n, const sf::sim::Mismatch& mm, sf::sim::json& r) {
                                                  if (!fst) return;
