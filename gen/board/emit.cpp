@@ -80,7 +80,17 @@ std::string emit_core(const Board& board, const TopInterface& top, const PllConf
        "wire                  out_eot;\n"
        "wire [OUT_IDX_W-1:0]  out_index;\n"
        "wire                  net_rst;\n"
-       "wire                  unused_tx_busy;\n\n";
+       "wire                  unused_tx_busy;\n";
+  const bool load = top.ld_addr_w > 0;
+  if (load)
+    v << "wire                  ld_we;\n"
+      << "wire [" << top.ld_addr_w - 1 << ":0]  ld_addr;\n"
+      << "wire [" << top.ld_data_w - 1 << ":0]  ld_data;\n";
+  else
+    v << "wire                  unused_ld_we;\n"
+      << "wire                  unused_ld_addr;\n"
+      << "wire                  unused_ld_data;\n";
+  v << "\n";
   v << "sf_uart_rx #(\n"
        "    .CLK_HZ(CLK_HZ),\n"
        "    .BAUD(BAUD)\n"
@@ -97,7 +107,9 @@ std::string emit_core(const Board& board, const TopInterface& top, const PllConf
   v << "sf_uart_bridge #(\n"
        "    .IN_IDX_W(IN_IDX_W),\n"
        "    .IN_PAY_W(IN_PAY_W),\n"
-       "    .OUT_IDX_W(OUT_IDX_W)\n"
+       "    .OUT_IDX_W(OUT_IDX_W),\n"
+       "    .LD_ADDR_W(" << top.ld_addr_w << "),\n"
+       "    .LD_DATA_W(" << top.ld_data_w << ")\n"
        ") bridge_inst (\n"
        "    .clk(clk),\n"
        "    .rst(rst),\n"
@@ -119,7 +131,9 @@ std::string emit_core(const Board& board, const TopInterface& top, const PllConf
        "    .s_evt_eot(out_eot),\n"
        "    .s_evt_index(out_index),\n"
        "    .net_rst(net_rst),\n"
-       "    .status_error(status_error),\n"
+    << (load ? "    .ld_we(ld_we),\n    .ld_addr(ld_addr),\n    .ld_data(ld_data),\n"
+             : "    .ld_we(unused_ld_we),\n    .ld_addr(unused_ld_addr),\n    .ld_data(unused_ld_data),\n")
+    << "    .status_error(status_error),\n"
        "    .status_step(status_step)\n"
        ");\n\n";
   v << "// The network's dbg_* monitor outputs serve simulation; on a board they stay open,\n"
@@ -137,8 +151,9 @@ std::string emit_core(const Board& board, const TopInterface& top, const PllConf
        "    .m_evt_ready(out_ready),\n"
        "    .m_evt_eot(out_eot),\n"
        "    .m_evt_index(out_index),\n"
-       "    .dbg_rd_en(1'b0)\n"
-       ");\n"
+       "    .dbg_rd_en(1'b0)"
+    << (load ? ",\n    .ld_we(ld_we),\n    .ld_addr(ld_addr),\n    .ld_data(ld_data)\n" : "\n")
+    << ");\n"
        "/* verilator lint_on PINMISSING */\n\n";
   v << "sf_uart_tx #(\n"
        "    .CLK_HZ(CLK_HZ),\n"

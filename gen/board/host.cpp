@@ -147,15 +147,25 @@ size_t SerialPort::read(uint8_t* buf, size_t n, Deadline deadline) {
 }
 
 std::vector<std::vector<int>> run_on_link(ByteLink& link, const Raster& raster,
-                                          const TopInterface& top, double timeout_s) {
+                                          const TopInterface& top, double timeout_s,
+                                          const std::vector<LoadWord>& load) {
   check_interface(top);
   const std::vector<std::vector<uint8_t>> steps = encode_raster(raster, top);
   RecordDecoder dec(top);
 
   // A NOP header first ends any record a previous session left half sent.
-  std::vector<uint8_t> reset = encode_command(RecordType::Nop);
-  reset.push_back(encode_command(RecordType::Reset)[0]);
-  link.write(reset, after(timeout_s));
+  link.write(encode_command(RecordType::Nop), after(timeout_s));
+  // Weights, a few thousand records per write: nothing comes back for them.
+  std::vector<uint8_t> chunk;
+  for (size_t i = 0; i < load.size(); ++i) {
+    std::vector<uint8_t> rec = encode_load(top, load[i].addr, load[i].data);
+    chunk.insert(chunk.end(), rec.begin(), rec.end());
+    if (chunk.size() >= 16384 || i + 1 == load.size()) {
+      link.write(chunk, after(timeout_s + static_cast<double>(chunk.size()) / 1000.0));
+      chunk.clear();
+    }
+  }
+  link.write(encode_command(RecordType::Reset), after(timeout_s));
   await(link, dec, timeout_s, "the RESET answer", false,
         [](const BoardRecord& r) { return r.type == RecordType::Reset; });
   dec.clear_errors();  // whatever came before the reset is history
@@ -170,14 +180,18 @@ std::vector<std::vector<int>> run_on_link(ByteLink& link, const Raster& raster,
     return true;
   });
   if (info.version != kProtocolVersion || info.in_idx_w != top.in_idx_w ||
-      info.in_pay_w != top.in_pay_w || info.out_idx_w != top.out_idx_w)
+      info.in_pay_w != top.in_pay_w || info.out_idx_w != top.out_idx_w || info.ld_addr_w != top.ld_addr_w ||
+      info.ld_data_w != top.ld_data_w)
     throw CheckFailure("the board on " + link.name() + " speaks protocol " +
                        std::to_string(info.version) + " with ports " +
                        std::to_string(info.in_idx_w) + "/" + std::to_string(info.in_pay_w) + "/" +
-                       std::to_string(info.out_idx_w) + " (input index/payload/output index bits); " +
+                       std::to_string(info.out_idx_w) + "/" + std::to_string(info.ld_addr_w) + "/" +
+                       std::to_string(info.ld_data_w) +
+                       " (input index/payload/output index/load address/load data bits); " +
                        "this network needs protocol " + std::to_string(kProtocolVersion) +
                        " with " + std::to_string(top.in_idx_w) + "/" + std::to_string(top.in_pay_w) +
-                       "/" + std::to_string(top.out_idx_w) + ": load the bitstream built for it");
+                       "/" + std::to_string(top.out_idx_w) + "/" + std::to_string(top.ld_addr_w) + "/" +
+                       std::to_string(top.ld_data_w) + ": load the bitstream built for it");
 
   StepCollector collector;
   for (size_t t = 0; t < steps.size(); ++t) {
@@ -189,9 +203,10 @@ std::vector<std::vector<int>> run_on_link(ByteLink& link, const Raster& raster,
 }
 
 std::vector<std::vector<int>> run_on_board(const std::string& port, int baud, const Raster& raster,
-                                           const TopInterface& top, double timeout_s) {
+                                           const TopInterface& top, double timeout_s,
+                                           const std::vector<LoadWord>& load) {
   SerialPort link(port, baud);
-  return run_on_link(link, raster, top, timeout_s);
+  return run_on_link(link, raster, top, timeout_s, load);
 }
 
 }  // namespace sf::board

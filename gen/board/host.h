@@ -53,11 +53,22 @@ class SerialPort : public ByteLink {
 //  - ToolError: no answer within `timeout_s` (per reply), or the link failed;
 //  - CheckFailure: the board reported an error, sent malformed bytes, lost a
 //    timestep, or runs a network with other port widths.
+// One word for the weight load port (sf_top's ld_addr / ld_data).
+struct LoadWord {
+  uint64_t addr = 0;
+  uint64_t data = 0;
+};
+
+// With `load` non-empty, the words are sent as LOAD records first (the board
+// holds the network in reset meanwhile) and the RESET that follows ends the
+// load; SPRAM keeps them across later RESETs, so later runs pass none.
 std::vector<std::vector<int>> run_on_link(ByteLink& link, const Raster& raster,
-                                          const TopInterface& top, double timeout_s);
+                                          const TopInterface& top, double timeout_s,
+                                          const std::vector<LoadWord>& load = {});
 
 // run_on_link over the serial port `port` at `baud`.
 std::vector<std::vector<int>> run_on_board(const std::string& port, int baud, const Raster& raster,
-                                           const TopInterface& top, double timeout_s);
+                                           const TopInterface& top, double timeout_s,
+                                           const std::vector<LoadWord>& load = {});
 
 }  // namespace sf::board

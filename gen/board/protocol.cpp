@@ -10,7 +10,7 @@ namespace {
 
 constexpr uint8_t kHeader = 0x80;
 constexpr int kGroupBits = 7;
-constexpr int kInfoGroups = 4;
+constexpr int kInfoGroups = 6;
 
 int groups_for(int bits) { return (bits + kGroupBits - 1) / kGroupBits; }
 
@@ -23,6 +23,10 @@ void check_interface(const TopInterface& top) {
     throw InputError("event port widths " + std::to_string(top.in_idx_w) + "/" +
                      std::to_string(top.in_pay_w) + "/" + std::to_string(top.out_idx_w) +
                      " outside what the host supports (1..62 bits each, index + payload <= 63)");
+  auto ld_ok = [](int w) { return w >= 1 && w <= 64; };
+  if (!((top.ld_addr_w == 0 && top.ld_data_w == 0) || (ld_ok(top.ld_addr_w) && ld_ok(top.ld_data_w))))
+    throw InputError("load port widths " + std::to_string(top.ld_addr_w) + "/" + std::to_string(top.ld_data_w) +
+                     " outside what the host supports (both 0, or 1..64 each)");
 }
 
 std::string describe(BridgeError code) {
@@ -64,10 +68,32 @@ std::vector<uint8_t> encode_event(const TopInterface& top, int index, int64_t pa
 }
 
 std::vector<uint8_t> encode_command(RecordType type) {
-  if (type == RecordType::Event || type == RecordType::Error)
+  if (type == RecordType::Event || type == RecordType::Error || type == RecordType::Load)
     throw InputError("encode_command: record type " + std::to_string(static_cast<int>(type)) +
                      " carries data");
   return {static_cast<uint8_t>(kHeader | static_cast<uint8_t>(type))};
+}
+
+std::vector<uint8_t> encode_load(const TopInterface& top, uint64_t addr, uint64_t data) {
+  check_interface(top);
+  if (top.ld_addr_w == 0) throw InputError("encode_load: this design has no weight load port");
+  auto fits = [](uint64_t v, int w) { return w >= 64 || (v >> w) == 0; };
+  if (!fits(addr, top.ld_addr_w) || !fits(data, top.ld_data_w))
+    throw InputError("weight load word: address " + std::to_string(addr) + " or data does not fit " +
+                     std::to_string(top.ld_addr_w) + "/" + std::to_string(top.ld_data_w) + " bits");
+  // word = data << ld_addr_w | addr, up to 128 bits, sent 7 bits at a time
+  const int bits = top.ld_addr_w + top.ld_data_w;
+  auto bit = [&](int i) -> unsigned {
+    if (i < top.ld_addr_w) return static_cast<unsigned>((addr >> i) & 1u);
+    return static_cast<unsigned>((data >> (i - top.ld_addr_w)) & 1u);
+  };
+  std::vector<uint8_t> out{static_cast<uint8_t>(kHeader | static_cast<uint8_t>(RecordType::Load))};
+  for (int g = 0; g < groups_for(bits); ++g) {
+    unsigned v = 0;
+    for (int b = 0; b < kGroupBits && g * kGroupBits + b < bits; ++b) v |= bit(g * kGroupBits + b) << b;
+    out.push_back(static_cast<uint8_t>(v));
+  }
+  return out;
 }
 
 std::vector<std::vector<uint8_t>> encode_raster(const Raster& raster, const TopInterface& top) {
@@ -108,7 +134,8 @@ std::vector<uint8_t> encode_board_record(const TopInterface& top, const BoardRec
       value = static_cast<uint64_t>(rec.info.version) |
               (static_cast<uint64_t>(rec.info.in_idx_w) << 7) |
               (static_cast<uint64_t>(rec.info.in_pay_w) << 14) |
-              (static_cast<uint64_t>(rec.info.out_idx_w) << 21);
+              (static_cast<uint64_t>(rec.info.out_idx_w) << 21) |
+              (static_cast<uint64_t>(rec.info.ld_addr_w) << 28) | (static_cast<uint64_t>(rec.info.ld_data_w) << 35);
       groups = kInfoGroups;
       break;
     default: break;
@@ -175,6 +202,8 @@ void RecordDecoder::finish_record() {
       r.info.in_idx_w = data_[1];
       r.info.in_pay_w = data_[2];
       r.info.out_idx_w = data_[3];
+      r.info.ld_addr_w = data_[4];
+      r.info.ld_data_w = data_[5];
       break;
     default: break;
   }

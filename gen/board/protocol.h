@@ -15,7 +15,7 @@
 
 namespace sf::board {
 
-constexpr int kProtocolVersion = 1;
+constexpr int kProtocolVersion = 2;
 
 // Widths of sf_top's event ports; the byte protocol follows from them.
 struct TopInterface {
@@ -23,12 +23,16 @@ struct TopInterface {
   int in_pay_w = 1;
   int out_idx_w = 1;
   bool in_pay_signed = false;  // payloads are two's complement in in_pay_w bits
+  // weight load port (sf_top's ld_*, gen::Plan::ld_addr_w / ld_data_w); 0 = none
+  int ld_addr_w = 0;
+  int ld_data_w = 0;
 };
 
-// InputError unless every width is 1..62 and index + payload fit 63 bits.
+// InputError unless every width is 1..62 and index + payload fit 63 bits, and
+// the load port widths are both 0 or both 1..64.
 void check_interface(const TopInterface& top);
 
-enum class RecordType : uint8_t { Nop = 0, Event = 1, Eot = 2, Reset = 3, Info = 4, Error = 5 };
+enum class RecordType : uint8_t { Nop = 0, Event = 1, Eot = 2, Reset = 3, Info = 4, Error = 5, Load = 6 };
 
 // Codes of the board's ERROR record.
 enum class BridgeError : uint8_t {
@@ -48,6 +52,9 @@ int output_event_groups(const TopInterface& top);
 // InputError when the index or payload does not fit the port widths.
 std::vector<uint8_t> encode_event(const TopInterface& top, int index, int64_t payload);
 std::vector<uint8_t> encode_command(RecordType type);  // Nop, Eot, Reset or Info
+// One weight word for the load port: LOAD, then the groups of data << ld_addr_w | addr.
+// InputError when the port has no load port or a value does not fit it.
+std::vector<uint8_t> encode_load(const TopInterface& top, uint64_t addr, uint64_t data);
 // One byte string per timestep: that step's events (sorted by index), then EOT.
 std::vector<std::vector<uint8_t>> encode_raster(const Raster& raster, const TopInterface& top);
 
@@ -57,6 +64,8 @@ struct InfoReply {
   int in_idx_w = 0;
   int in_pay_w = 0;
   int out_idx_w = 0;
+  int ld_addr_w = 0;
+  int ld_data_w = 0;
 };
 
 struct BoardRecord {

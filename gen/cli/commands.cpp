@@ -159,6 +159,8 @@ board::TopInterface top_interface(const gen::Plan& plan) {
   t.in_pay_w = plan.in_pay_bits;
   t.out_idx_w = plan.out_idx_w;
   t.in_pay_signed = plan.in_pay_signed;
+  t.ld_addr_w = plan.ld_addr_w;
+  t.ld_data_w = plan.ld_addr_w > 0 ? plan.ld_data_w : 0;
   return t;
 }
 
@@ -513,9 +515,14 @@ int cmd_host() {
   const std::string& out_layer = net.layers.back().name;
   int mismatches = 0;
   ref::Simulator simulator(net);
+  // SPRAM weights go over the link once, before the first sample
+  std::vector<board::LoadWord> load;
+  for (const gen::LoadWord& w : gen::load_words(net, plan)) load.push_back({w.addr, w.data});
+  if (!load.empty())
+    std::cout << "loading " << load.size() << " weight words into SPRAM over " << opt.port << "\n";
   for (size_t n = 0; n < samples.size(); ++n) {
-    std::vector<std::vector<int>> got =
-        board::run_on_board(opt.port, b.baud, samples[n], top_interface(plan), opt.timeout_s);
+    std::vector<std::vector<int>> got = board::run_on_board(opt.port, b.baud, samples[n], top_interface(plan),
+                                                            opt.timeout_s, n == 0 ? load : std::vector<board::LoadWord>{});
     Trace want = simulator.run(samples[n], {false, -1});
     std::vector<std::vector<int>> expect(static_cast<size_t>(want.timesteps));
     for (const LayerTrace& l : want.layers)

@@ -208,16 +208,47 @@ TEST(Protocol, DecodeRoundTripInAnyChunks) {
 TEST(Protocol, InfoRoundTrip) {
   BoardRecord info;
   info.type = RecordType::Info;
-  info.info = {1, 9, 4, 8};
+  info.info = {2, 9, 4, 8, 17, 16};
   RecordDecoder dec(kTop);
   dec.feed(board_bytes({info}, kTop));
   BoardRecord got;
   ASSERT_TRUE(dec.next(got));
   EXPECT_EQ(got.type, RecordType::Info);
-  EXPECT_EQ(got.info.version, 1);
+  EXPECT_EQ(got.info.version, 2);
   EXPECT_EQ(got.info.in_idx_w, 9);
   EXPECT_EQ(got.info.in_pay_w, 4);
   EXPECT_EQ(got.info.out_idx_w, 8);
+  EXPECT_EQ(got.info.ld_addr_w, 17);
+  EXPECT_EQ(got.info.ld_data_w, 16);
+}
+
+TEST(Protocol, LoadRecords) {
+  TopInterface t = kTop;
+  t.ld_addr_w = 3;
+  t.ld_data_w = 5;
+  // word = 0b10011 << 3 | 0b101 = 0b1001'1101: groups 0x1d, 0x01
+  EXPECT_EQ(encode_load(t, 5, 0x13), (std::vector<uint8_t>{0x86, 0x1d, 0x01}));
+  EXPECT_THROW(encode_load(t, 8, 0), sf::InputError);     // address wider than 3 bits
+  EXPECT_THROW(encode_load(t, 0, 0x20), sf::InputError);  // data wider than 5 bits
+  EXPECT_THROW(encode_load(kTop, 0, 0), sf::InputError);  // no load port
+  EXPECT_THROW(encode_command(RecordType::Load), sf::InputError);
+  // 20 + 64 bits: 12 groups, reassembled bit by bit
+  t.ld_addr_w = 20;
+  t.ld_data_w = 64;
+  const uint64_t addr = 0xabcde, data = 0xfedcba9876543210ull;
+  const std::vector<uint8_t> b = encode_load(t, addr, data);
+  ASSERT_EQ(b.size(), 13u);
+  uint64_t got_addr = 0, got_data = 0;
+  for (int i = 0; i < 84; ++i) {
+    const uint64_t bit = (b[static_cast<size_t>(1 + i / 7)] >> (i % 7)) & 1u;
+    EXPECT_EQ(b[static_cast<size_t>(1 + i / 7)] & 0x80, 0);
+    if (i < 20) got_addr |= bit << i;
+    else got_data |= bit << (i - 20);
+  }
+  EXPECT_EQ(got_addr, addr);
+  EXPECT_EQ(got_data, data);
+  t.ld_data_w = 0;
+  EXPECT_THROW(check_interface(t), sf::InputError);  // both or neither
 }
 
 TEST(Protocol, DecoderResynchronizesAtTheNextHeader) {
@@ -436,7 +467,7 @@ TEST(Synth, FindsOverusedResourcesInNextpnrLog) {
 class FakeBoard : public ByteLink {
  public:
   enum class Mode { Good, Silent, WrongWidths, Garbage };
-  explicit FakeBoard(Mode mode) : mode_(mode) {
+  explicit FakeBoard(Mode mode, TopInterface top = kTop) : mode_(mode), top_(top) {
     // leftovers of an earlier session, which the host must ignore
     out_ = {0x05, 0x81, 0x01, 0x85, 0x02};
   }
@@ -455,22 +486,40 @@ class FakeBoard : public ByteLink {
     return k;
   }
   std::string name() const override { return "fake"; }
+  // LOAD words received, and how many had arrived when the (last) RESET came
+  const std::vector<LoadWord>& loaded() const { return loaded_; }
+  size_t loaded_at_reset() const { return loaded_at_reset_; }
 
  private:
   void send(const BoardRecord& r) {
-    for (uint8_t b : encode_board_record(kTop, r)) out_.push_back(b);
+    for (uint8_t b : encode_board_record(top_, r)) out_.push_back(b);
   }
   void take(uint8_t b) {
     if (b & 0x80) {
       pending_ = 0;
+      loading_ = false;
       switch (b & 0x7f) {
-        case 1: pending_ = input_event_groups(kTop); data_.clear(); break;
+        case 1: pending_ = input_event_groups(top_); data_.clear(); break;
         case 2: finish_step(); break;
-        case 3: { BoardRecord r; r.type = RecordType::Reset; send(r); step_ = 0; seen_.clear(); break; }
+        case 3: {
+          BoardRecord r;
+          r.type = RecordType::Reset;
+          send(r);
+          step_ = 0;
+          seen_.clear();
+          loaded_at_reset_ = loaded_.size();
+          break;
+        }
+        case 6:  // LOAD: the fake takes ports of at most 64 bits in all
+          pending_ = (top_.ld_addr_w + top_.ld_data_w + 6) / 7;
+          loading_ = true;
+          data_.clear();
+          break;
         case 4: {
           BoardRecord r;
           r.type = RecordType::Info;
-          r.info = {1, kTop.in_idx_w, kTop.in_pay_w, kTop.out_idx_w + (mode_ == Mode::WrongWidths ? 1 : 0)};
+          r.info = {kProtocolVersion, top_.in_idx_w, top_.in_pay_w,
+                    top_.out_idx_w + (mode_ == Mode::WrongWidths ? 1 : 0), top_.ld_addr_w, top_.ld_data_w};
           send(r);
           break;
         }
@@ -482,6 +531,10 @@ class FakeBoard : public ByteLink {
     if (--pending_ == 0) {
       uint64_t w = 0;
       for (size_t g = data_.size(); g-- > 0;) w = (w << 7) | data_[g];
+      if (loading_) {
+        loaded_.push_back({w & ((uint64_t{1} << top_.ld_addr_w) - 1), w >> top_.ld_addr_w});
+        return;
+      }
       const int index = static_cast<int>(w & 0x1ff);
       const int payload = static_cast<int>(w >> 9);
       seen_.insert((index + payload) & 0xff);
@@ -495,6 +548,10 @@ class FakeBoard : public ByteLink {
   }
 
   Mode mode_;
+  TopInterface top_;
+  bool loading_ = false;
+  std::vector<LoadWord> loaded_;
+  size_t loaded_at_reset_ = 0;
   std::vector<uint8_t> out_;
   std::vector<uint8_t> data_;
   int pending_ = 0;
@@ -515,6 +572,26 @@ TEST(Host, RunsARasterLockStep) {
   auto out = run_on_link(board, small_raster(), kTop, 2.0);
   const std::vector<std::vector<int>> want{{4, (300 + 15) & 0xff}, {(250 + 10) & 0xff}, {}, {7, 23}};
   EXPECT_EQ(out, want);
+}
+
+TEST(Host, LoadsWeightsBeforeTheReset) {
+  TopInterface t = kTop;
+  t.ld_addr_w = 17;
+  t.ld_data_w = 16;
+  FakeBoard board(FakeBoard::Mode::Good, t);
+  const std::vector<LoadWord> words = {{0, 0xffff}, {1, 0x1234}, {0x10000, 7}, {0x1ffff, 0}};
+  auto out = run_on_link(board, small_raster(), t, 2.0, words);
+  ASSERT_EQ(board.loaded().size(), words.size());
+  for (size_t i = 0; i < words.size(); ++i) {
+    EXPECT_EQ(board.loaded()[i].addr, words[i].addr);
+    EXPECT_EQ(board.loaded()[i].data, words[i].data);
+  }
+  EXPECT_EQ(board.loaded_at_reset(), words.size());  // all of them before the RESET
+  const std::vector<std::vector<int>> want{{4, (300 + 15) & 0xff}, {(250 + 10) & 0xff}, {}, {7, 23}};
+  EXPECT_EQ(out, want);
+  // a bitstream without a load port is refused for a network that needs one
+  FakeBoard plain(FakeBoard::Mode::Good);
+  EXPECT_THROW(run_on_link(plain, small_raster(), t, 1.0, words), sf::CheckFailure);
 }
 
 TEST(Host, TimesOutInsteadOfHanging) {

@@ -45,6 +45,13 @@ foreach(widths "1;1;1" "8;1;8" "9;4;8" "6;1;7" "20;16;30" "127;127;127")
        ARGS -GIN_IDX_W=${a} -GIN_PAY_W=${b} -GOUT_IDX_W=${c} ${bridge})
 endforeach()
 lint("sf_uart_bridge RESET_CYCLES=1" BLAME ${bridge} ARGS -GRESET_CYCLES=1 ${bridge})
+# with a weight load port: LOAD records wider and narrower than EVENT records
+foreach(ld "12;64" "1;1" "20;16" "64;64")
+  list(GET ld 0 a)
+  list(GET ld 1 b)
+  lint("sf_uart_bridge load ${a}/${b}" BLAME ${bridge}
+       ARGS -GIN_IDX_W=9 -GIN_PAY_W=4 -GOUT_IDX_W=8 -GLD_ADDR_W=${a} -GLD_DATA_W=${b} ${bridge})
+endforeach()
 
 lint("stand-in sf_top" BLAME ${STANDIN}/sf_top.v ARGS ${STANDIN}/sf_top.v)
 
