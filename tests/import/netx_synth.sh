@@ -1,20 +1,25 @@
 #!/bin/bash
-# A trained loihi2 network to an iCEBreaker bitstream: the MNIST model of the
-# netx corpus without its 784 -> 128 input layer (whose 100,352 weights need
-# SPRAM, not built yet), i.e. its trained 128 -> 64 -> 10 layers, through
-# spikeforge import and synth at 12 MHz. Usage: netx_synth.sh SPIKEFORGE MNIST.net
+# A trained loihi2 network to an iCEBreaker bitstream at 12 MHz: spikeforge
+# import, then synth, and the bitstream must exist with the SPRAM count the
+# plan promises. With --tail the model's first layer is dropped first (the
+# netx MNIST model: its 784 -> 128 layer fills the 4 SPRAMs and the rest then
+# needs 33 of the 30 EBRs, so its trained 128 -> 64 -> 10 layers are built).
+# Usage: netx_synth.sh SPIKEFORGE MODEL.net EXPECTED_SPRAM [--tail]
 set -euo pipefail
-sf=$1 model=$2
+sf=$1 model=$2 want_spram=$3 tail=${4:-}
 work=$(mktemp -d "${TMPDIR:-/tmp}/sf-netx-synth.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-"$sf" import "$model" -o "$work/mnist.json"
-/usr/bin/python3 - "$work/mnist.json" "$work/tail.json" <<'PY'
+"$sf" import "$model" -o "$work/net.json"
+if [ "$tail" = "--tail" ]; then
+  /usr/bin/python3 - "$work/net.json" <<'PY'
 import json, sys
 net = json.load(open(sys.argv[1]))
 net["layers"] = net["layers"][1:]
 net["input"]["size"] = net["layers"][0]["in"]
-net["name"] = "mnist_tail"
-json.dump(net, open(sys.argv[2], "w"))
+net["name"] += "_tail"
+json.dump(net, open(sys.argv[1], "w"))
 PY
-"$sf" synth "$work/tail.json" --board icebreaker --freq 12 -o "$work/out"
+fi
+"$sf" synth "$work/net.json" --board icebreaker --freq 12 -o "$work/out" | tee "$work/synth.log"
 test -s "$work/out/synth/sf_board_top.bin"
+grep -Eq "SPRAM +$want_spram / 4 " "$work/synth.log" || { echo "FAIL: expected $want_spram SPRAM in use" >&2; exit 1; }
