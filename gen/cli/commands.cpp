@@ -25,9 +25,13 @@
 #include "hls_csim.h"
 #include "import/netx_convert.h"
 #include "import/netx_reader.h"
+#include "float_json.h"
+#include "from_nir.h"
+#include "quantize/quantize.h"
 #include "golden.h"
 #include "ir/error.h"
 #include "ir/events.h"
+#include "ir/json_reader.h"
 #include "ir/network.h"
 #include "passes/cycle_model.h"
 #include "passes/plan.h"
@@ -52,6 +56,11 @@ struct Options {
   std::string board, port;
   std::string a, b;
   std::string model;  // import
+  // import of NIR: the discretization; quantize
+  double dt = 1e-4;
+  std::string method = "euler", reset = "zero", if_input = "euler", calib, report;
+  int weight_bits = 8, leak_frac = 16, q_timesteps = 0;
+  bool per_channel = false;
   double freq_mhz = 0;  // 0: the board's default network clock
   int baud = 0;         // 0: the board's default
   int seed = 1;         // nextpnr placement seed
@@ -564,15 +573,49 @@ int cmd_host() {
 // spikeforge import MODEL -o NET.json: a lava-dl netx `.net` file becomes a
 // `loihi2` network (gen/import/netx_convert.h). The output appears whole or
 // not at all.
-int cmd_import() {
-  const std::string ext = fs::path(opt.model).extension().string();
-  if (ext == ".nir")
-    throw InputError(opt.model + ": NIR graphs are not imported yet (only lava-dl netx .net files)");
-  const import::NetxModel m = import::read_netx(opt.model);
-  std::string name = fs::path(opt.model).stem().string();
+// A network name from a file name: letters, digits, '_', '-', '.'.
+std::string name_from_path(const std::string& path, const std::string& fallback) {
+  std::string name = fs::path(path).stem().string();
   for (char& c : name)
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.') c = '_';
-  if (name.empty() || name.size() > 128) name = "netx_model";
+  return name.empty() || name.size() > 128 ? fallback : name;
+}
+
+// spikeforge import MODEL.nir -o NET.json: the NIR graph and the chosen
+// discretization as a float network (reference/nir_float/float_json.h).
+int cmd_import_nir() {
+  namespace nf = ref::nir_float;
+  nf::FloatNetwork fnet;
+  fnet.graph = nf::load_nir(opt.model);
+  fnet.name = name_from_path(opt.model, "nir_model");
+  fnet.source = opt.model;
+  if (!(opt.dt > 0) || !std::isfinite(opt.dt))
+    throw InputError("--dt: found " + std::to_string(opt.dt) + ", expected a positive number of seconds");
+  fnet.options.dt = opt.dt;
+  fnet.options.method = opt.method == "exact" ? nf::Method::Exact
+                        : opt.method == "snntorch" ? nf::Method::SnnTorch : nf::Method::Euler;
+  fnet.options.reset = opt.reset == "subtract" ? nf::ResetMode::Subtract : nf::ResetMode::Zero;
+  fnet.options.if_input = opt.if_input == "impulse" ? nf::IfInput::Impulse : nf::IfInput::Euler;
+  try {
+    nf::Simulator check(fnet.graph, fnet.options);  // the options must suit the graph
+  } catch (const std::invalid_argument& e) {
+    throw InputError(opt.model + ": " + e.what());
+  }
+  write_file_atomic(opt.out, nf::to_json(fnet).dump() + "\n");
+  size_t neurons = 0;
+  for (const nf::FloatNode& n : fnet.graph.nodes()) neurons += nf::has_membrane(n.kind) ? 1 : 0;
+  std::cout << "imported " << opt.model << " (NIR) -> " << opt.out << ": " << fnet.graph.nodes().size()
+            << " nodes (" << neurons << " neuron layers), " << fnet.graph.edges().size() << " edges; dt "
+            << opt.dt << " s, " << nf::method_name(fnet.options.method) << ", reset "
+            << nf::reset_name(fnet.options.reset) << " (a float network: `spikeforge quantize` makes it integer)\n";
+  return 0;
+}
+
+int cmd_import() {
+  const std::string ext = fs::path(opt.model).extension().string();
+  if (ext == ".nir") return cmd_import_nir();
+  const import::NetxModel m = import::read_netx(opt.model);
+  const std::string name = name_from_path(opt.model, "netx_model");
   const import::NetxImport imp = import::netx_to_network(m, name);
   const fs::path out = fs::absolute(opt.out);
   const fs::path tmp = out.parent_path() / (out.filename().string() + ".tmp" + std::to_string(::getpid()));
@@ -595,6 +638,61 @@ int cmd_import() {
                                           " weights changed by Lava's clipping/truncation"
                                     : std::string(", weights exact"))
               << "\n";
+  return 0;
+}
+
+// spikeforge quantize FLOAT.json -o NET.json: the integer network, and with
+// --calib the float-vs-integer precision report (gen/quantize/quantize.h).
+int cmd_quantize() {
+  namespace nf = ref::nir_float;
+  nf::FloatNetwork fnet;
+  try {
+    fnet = nf::from_json(read_json_file(opt.net));
+  } catch (const std::invalid_argument& e) {
+    throw InputError(opt.net + ": " + e.what());
+  }
+  if (fnet.source.empty()) fnet.source = opt.net;
+  quant::QuantizeOptions qo;
+  qo.weight_bits = opt.weight_bits;
+  qo.per_channel = opt.per_channel;
+  qo.leak_frac = opt.leak_frac;
+  std::vector<Raster> samples;
+  if (!opt.calib.empty()) {
+    samples = load_rasters(opt.calib, nullptr);
+    qo.timesteps = samples.front().timesteps;
+    for (const Raster& r : samples) qo.timesteps = std::max(qo.timesteps, r.timesteps);
+  }
+  if (opt.q_timesteps > 0) qo.timesteps = opt.q_timesteps;
+  const quant::QuantizeResult q = quant::quantize(fnet, fnet.name, qo);
+  std::vector<quant::SampleAgreement> agreement;
+  for (const Raster& r : samples) {
+    if (r.size != q.net.input_size)
+      throw InputError(opt.calib + ": raster size " + std::to_string(r.size) + ", expected the network's " +
+                       std::to_string(q.net.input_size) + " inputs");
+    for (const InputEvent& e : r.events)
+      if (e.payload != 1)
+        throw InputError(opt.calib + ": event (t=" + std::to_string(e.t) + ", i=" + std::to_string(e.index) +
+                         "): payload " + std::to_string(e.payload) + ", expected binary spikes (1)");
+    agreement.push_back(quant::compare(fnet, q, r));
+  }
+  const std::string report = opt.report.empty() ? "" : quant::report_json(fnet, q, qo, agreement);
+  // both files or neither
+  const fs::path out = fs::absolute(opt.out);
+  const fs::path tmp = out.parent_path() / (out.filename().string() + ".tmp" + std::to_string(::getpid()));
+  try {
+    save_network(q.net, tmp.string());
+    if (!report.empty()) write_file_atomic(opt.report, report);
+    fs::rename(tmp, out);
+  } catch (...) {
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    throw;
+  }
+  std::cout << "quantized " << opt.net << " -> " << opt.out << ": " << q.net.input_size << " inputs";
+  for (const Layer& l : q.net.layers) std::cout << " -> " << l.n_out;
+  std::cout << ", " << qo.weight_bits << "-bit weights, state proved for " << qo.timesteps << " timesteps\n"
+            << quant::report_text(q, agreement);
+  if (!report.empty()) std::cout << "precision report: " << opt.report << "\n";
   return 0;
 }
 
@@ -680,9 +778,27 @@ void register_commands(CLI::App& app) {
   add_sample_choice(s);
   s->add_flag("--keep", opt.keep, "keep the temporary work directory");
 
-  auto* im = app.add_subcommand("import", "lava-dl netx .net model -> network JSON (loihi2)");
-  im->add_option("model", opt.model, "model file (.net, HDF5)")->required();
+  auto* im = app.add_subcommand("import",
+                                 "lava-dl netx .net model -> network JSON (loihi2); NIR .nir graph -> float network JSON");
+  im->add_option("model", opt.model, "model file (.net or .nir, HDF5)")->required();
   im->add_option("-o,--out", opt.out, "network JSON to write")->required();
+  im->add_option("--dt", opt.dt, "NIR: time step in seconds (default 1e-4)");
+  im->add_option("--method", opt.method, "NIR: discretization euler (default) | exact | snntorch")
+      ->check(CLI::IsMember({"euler", "exact", "snntorch"}));
+  im->add_option("--reset", opt.reset, "NIR: reset zero (to v_reset, default) | subtract")
+      ->check(CLI::IsMember({"zero", "subtract"}));
+  im->add_option("--if-input", opt.if_input, "NIR: IF input euler (v += dt·r·x, default) | impulse (v += r·x)")
+      ->check(CLI::IsMember({"euler", "impulse"}));
+
+  auto* q = app.add_subcommand("quantize", "float network (from import of a .nir) -> integer network JSON");
+  q->add_option("network", opt.net, "float network JSON (spikeforge-float-network)")->required();
+  q->add_option("-o,--out", opt.out, "integer network JSON to write")->required();
+  q->add_option("--weight-bits", opt.weight_bits, "signed weight bits B (2..16, default 8)");
+  q->add_flag("--per-channel", opt.per_channel, "one scale per output neuron (refused: see docs/quantize.md)");
+  q->add_option("--leak-frac", opt.leak_frac, "fraction bits of a multiplicative leak (default 16)");
+  q->add_option("--calib", opt.calib, "raster: compare float and integer spikes on it (precision report)");
+  q->add_option("--report", opt.report, "write the precision report (JSON) here");
+  q->add_option("--timesteps", opt.q_timesteps, "runs the state width must hold (default: the raster's, else 1000)");
 
   auto* d = app.add_subcommand("diff", "first difference between two traces");
   d->add_option("a", opt.a, "trace A")->required();
@@ -698,6 +814,7 @@ int run_selected(CLI::App& app) {
   if (app.got_subcommand("host")) return cmd_host();
   if (app.got_subcommand("diff")) return cmd_diff();
   if (app.got_subcommand("import")) return cmd_import();
+  if (app.got_subcommand("quantize")) return cmd_quantize();
   throw InputError("unknown command");
 }
 

@@ -1,0 +1,424 @@
+// Quantization of a dense IF/LIF chain and the float-vs-integer comparison
+// (quantize.h, docs/quantize.md).
+#include "quantize/quantize.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "golden.h"
+#include "ir/error.h"
+
+namespace sf::quant {
+
+namespace nf = sf::ref::nir_float;
+using nlohmann::json;
+
+namespace {
+
+std::string num(double x) {
+  char b[64];
+  std::snprintf(b, sizeof b, "%.9g", x);
+  return b;
+}
+
+[[noreturn]] void refuse(const nf::FloatNetwork& f, const nf::FloatNode& n, const std::string& field,
+                         const std::string& what) {
+  throw InputError((f.source.empty() ? f.name : f.source) + ": node '" + n.name + "' (" + nf::kind_name(n.kind) +
+                   "): " + (field.empty() ? "" : field + ": ") + what);
+}
+
+// The one value an elementwise parameter must have across a layer.
+double uniform(const nf::FloatNetwork& f, const nf::FloatNode& n, const std::string& field,
+               const std::vector<double>& v) {
+  for (double x : v)
+    if (x != v[0])
+      refuse(f, n, field,
+             "found different values per neuron (" + num(v[0]) + ", " + num(x) +
+                 "), expected one value: the IR's if/lif layer has one per layer");
+  return v.empty() ? 0.0 : v[0];
+}
+
+struct Step {  // one neuron's float step: v' = alpha·v + gain·input + drive
+  double alpha = 1, gain = 1, drive = 0;
+};
+
+Step step_of(const nf::FloatNetwork& f, const nf::FloatNode& n, size_t j) {
+  const nf::SimOptions& o = f.options;
+  Step s;
+  if (n.kind == nf::NodeKind::IF) {
+    s.gain = (o.if_input == nf::IfInput::Impulse ? 1.0 : o.dt) * n.r[j];
+    return s;
+  }
+  const double q = o.dt / n.tau[j];
+  if (o.method == nf::Method::Exact) {
+    const double e = std::exp(-q);
+    s = {e, (1 - e) * n.r[j], (1 - e) * n.v_leak[j]};
+  } else {
+    s = {1 - q, q * n.r[j], q * n.v_leak[j]};
+  }
+  return s;
+}
+
+// The successor of node k along forward edges (exactly one), skipping Identity nodes.
+size_t next_node(const nf::FloatNetwork& f, size_t k) {
+  const nf::FloatGraph& g = f.graph;
+  for (;;) {
+    std::vector<size_t> succ;
+    for (const nf::FloatEdge& e : g.edges()) {
+      if (e.src != k) continue;
+      succ.push_back(e.dst);
+    }
+    if (succ.size() != 1)
+      refuse(f, g.node(k), "", "feeds " + std::to_string(succ.size()) +
+                                   " nodes: quantize maps a single chain Input -> (Affine|Linear -> IF|LIF)+ -> Output");
+    for (const nf::FloatEdge& e : g.edges())
+      if (e.dst == succ[0] && e.src != k)
+        refuse(f, g.node(succ[0]), "", "has several inputs: quantize maps a single chain");
+    if (g.node(succ[0]).kind != nf::NodeKind::Identity) return succ[0];
+    k = succ[0];
+  }
+}
+
+// Smallest signed width holding [-bound, bound].
+int bits_for(int64_t bound) {
+  int b = 2;
+  while (b < 63 && bound > (int64_t{1} << (b - 1)) - 1) ++b;
+  return b;
+}
+
+}  // namespace
+
+QuantizeResult quantize(const nf::FloatNetwork& f, const std::string& name, const QuantizeOptions& opt) {
+  const nf::FloatGraph& g = f.graph;
+  if (opt.weight_bits < 2 || opt.weight_bits > 16)
+    throw InputError("--weight-bits: found " + std::to_string(opt.weight_bits) + ", expected 2..16");
+  if (opt.leak_frac < 1 || opt.leak_frac > 24)
+    throw InputError("--leak-frac: found " + std::to_string(opt.leak_frac) + ", expected 1..24");
+  if (opt.timesteps < 1 || opt.timesteps > (1 << 24))
+    throw InputError("--timesteps: found " + std::to_string(opt.timesteps) + ", expected 1..16777216");
+  if (opt.per_channel)
+    throw InputError("--per-channel: per-output-channel scales need one threshold per neuron, and the IR's "
+                     "if/lif layers have one per layer (not supported)");
+  if (f.options.method == nf::Method::SnnTorch)
+    throw InputError(f.source + ": discretization.method: found \"snntorch\", expected \"euler\" or \"exact\" "
+                     "(quantize maps those two; not supported yet)");
+  if (g.inputs().size() != 1 || g.outputs().size() != 1)
+    throw InputError(f.source + ": found " + std::to_string(g.inputs().size()) + " Input and " +
+                     std::to_string(g.outputs().size()) + " Output nodes, expected one of each");
+
+  for (const nf::FloatEdge& e : g.edges())
+    if (e.back_edge)
+      refuse(f, g.node(e.dst), "", "has a recurrent (back) edge from '" + g.node(e.src).name +
+                                       "': quantize maps feed-forward dense chains only (not supported yet)");
+
+  QuantizeResult r;
+  Network& net = r.net;
+  net.name = name;
+  net.timesteps = opt.timesteps;
+  const nf::FloatNode& in = g.node(g.inputs()[0]);
+  net.input_size = static_cast<int>(nf::numel(in.out_shape));
+  const int64_t wmax = (int64_t{1} << (opt.weight_bits - 1)) - 1;
+
+  size_t k = g.inputs()[0];
+  for (int layer = 0;; ++layer) {
+    const size_t wk = next_node(f, k);
+    const nf::FloatNode& wn = g.node(wk);
+    if (wn.kind == nf::NodeKind::Output && layer > 0) break;
+    if (wn.kind != nf::NodeKind::Affine && wn.kind != nf::NodeKind::Linear)
+      refuse(f, wn, "", "expected an Affine or Linear node here: quantize maps dense chains "
+                        "Input -> (Affine|Linear -> IF|LIF)+ -> Output (not supported yet: " +
+                            std::string(nf::kind_name(wn.kind)) + ")");
+    const size_t nk = next_node(f, wk);
+    const nf::FloatNode& nn = g.node(nk);
+    if (nn.kind != nf::NodeKind::IF && nn.kind != nf::NodeKind::LIF)
+      refuse(f, nn, "", "expected an IF or LIF node after '" + wn.name + "' (not supported yet: " +
+                            std::string(nf::kind_name(nn.kind)) + ")");
+    const int n_out = static_cast<int>(wn.weight.shape.at(0));
+    const int n_in = static_cast<int>(wn.weight.shape.at(1));
+
+    LayerQuant lq;
+    lq.name = "fc" + std::to_string(layer + 1);
+    lq.weight_node = wn.name;
+    lq.neuron_node = nn.name;
+    lq.neuron_kind = nf::kind_name(nn.kind);
+    lq.n_in = n_in;
+    lq.n_out = n_out;
+    lq.weight_bits = opt.weight_bits;
+
+    std::vector<Step> steps(static_cast<size_t>(n_out));
+    for (int n = 0; n < n_out; ++n) steps[static_cast<size_t>(n)] = step_of(f, nn, static_cast<size_t>(n));
+    if (nn.kind == nf::NodeKind::LIF) uniform(f, nn, "tau", nn.tau);
+    const double theta = uniform(f, nn, "v_threshold", nn.v_threshold);
+    const double vreset = uniform(f, nn, "v_reset", nn.v_reset);
+    lq.alpha = steps[0].alpha;
+
+    // per-layer symmetric max-abs scale of the membrane drive g·W
+    double m = 0;
+    for (int n = 0; n < n_out; ++n)
+      for (int i = 0; i < n_in; ++i)
+        m = std::max(m, std::abs(steps[static_cast<size_t>(n)].gain *
+                                 wn.weight.data[static_cast<size_t>(n) * n_in + i]));
+    if (!(m > 0)) refuse(f, wn, "weight", "found all zeros, expected a weight to scale by");
+    const double s = m / static_cast<double>(wmax);
+    lq.scale = s;
+
+    Layer l;
+    l.name = lq.name;
+    l.n_in = n_in;
+    l.n_out = n_out;
+    l.weight_bits = opt.weight_bits;
+    l.weights.resize(static_cast<size_t>(n_in) * n_out);
+    double err_sum = 0;
+    for (int n = 0; n < n_out; ++n)
+      for (int i = 0; i < n_in; ++i) {
+        const size_t at = static_cast<size_t>(n) * n_in + i;
+        const double want = steps[static_cast<size_t>(n)].gain * wn.weight.data[at];
+        const int64_t w = std::clamp<int64_t>(std::llround(want / s), -wmax, wmax);
+        l.weights[at] = static_cast<int32_t>(w);
+        const double e = std::abs(want - s * static_cast<double>(w));
+        lq.max_weight_error = std::max(lq.max_weight_error, e);
+        err_sum += e;
+      }
+    lq.mean_weight_error = err_sum / (static_cast<double>(n_in) * n_out);
+
+    std::vector<int64_t> bias(static_cast<size_t>(n_out), 0);
+    bool any_bias = false;
+    for (int n = 0; n < n_out; ++n) {
+      const Step& st = steps[static_cast<size_t>(n)];
+      const double b = wn.kind == nf::NodeKind::Affine ? wn.bias[static_cast<size_t>(n)] : 0.0;
+      const double want = st.gain * b + st.drive;
+      bias[static_cast<size_t>(n)] = std::llround(want / s);
+      lq.max_bias_error = std::max(lq.max_bias_error, std::abs(want - s * static_cast<double>(bias[static_cast<size_t>(n)])));
+      any_bias = any_bias || bias[static_cast<size_t>(n)] != 0;
+    }
+
+    IfLifParams& p = l.neuron.iflif;
+    l.neuron.model = nn.kind == nf::NodeKind::IF ? NeuronModel::If : NeuronModel::Lif;
+    p.fire = FireRule::Gt;  // NIR's strict threshold, as the float model
+    p.reset = f.options.reset == nf::ResetMode::Subtract ? ResetMode::Subtract : ResetMode::Zero;
+    p.threshold = std::llround(theta / s);
+    lq.threshold_float = theta;
+    lq.threshold_error = std::abs(theta - s * static_cast<double>(p.threshold));
+    if (p.threshold < 1)
+      refuse(f, nn, "v_threshold", "found " + num(theta) + ", which is " + num(theta / s) +
+                                       " integer units at this layer's scale: expected a threshold > 0");
+    p.v_reset = p.reset == ResetMode::Zero ? std::llround(vreset / s) : 0;
+
+    // the leak: exact shift when alpha = 1 - 2^-k, else a multiply
+    lq.leak = "none";
+    lq.alpha_q = 1;
+    if (nn.kind == nf::NodeKind::LIF && lq.alpha != 1.0) {
+      if (!(lq.alpha >= 0 && lq.alpha < 1))
+        refuse(f, nn, "tau", "gives a per-step decay " + num(lq.alpha) + ", expected 0 <= decay < 1 (dt < tau)");
+      int shift = -1;
+      for (int sh = 1; sh <= 24; ++sh)
+        if (lq.alpha == 1.0 - std::ldexp(1.0, -sh)) shift = sh;
+      if (shift > 0) {
+        p.leak.kind = LeakKind::Shift;
+        p.leak.shift = shift;
+        lq.alpha_q = lq.alpha;
+        lq.leak = "shift " + std::to_string(shift);
+      } else {
+        p.leak.kind = LeakKind::Mult;
+        p.leak.frac = opt.leak_frac;
+        p.leak.beta = std::llround(std::ldexp(lq.alpha, opt.leak_frac));
+        lq.alpha_q = std::ldexp(static_cast<double>(p.leak.beta), -opt.leak_frac);
+        lq.leak = "mult " + std::to_string(p.leak.beta) + "/2^" + std::to_string(opt.leak_frac);
+      }
+    }
+
+    // state width: |v| grows by at most M per step (|L(v)| <= alpha_q·|v|), so
+    // |v| <= min(T·M, M / (1 - alpha_q)), and resets stay inside that or at v_reset / θ
+    const int64_t pmax = 1;  // binary spikes: the quantized network takes binary input events too
+    int64_t pos = 0, neg = 0;
+    for (int n = 0; n < n_out; ++n) {
+      int64_t hi = 0, lo = 0;
+      for (int i = 0; i < n_in; ++i) {
+        const int64_t w = l.weights[static_cast<size_t>(n) * n_in + i] * pmax;
+        (w > 0 ? hi : lo) += w;
+      }
+      hi += std::max<int64_t>(0, bias[static_cast<size_t>(n)]);
+      lo += std::min<int64_t>(0, bias[static_cast<size_t>(n)]);
+      pos = std::max(pos, hi);
+      neg = std::min(neg, lo);
+    }
+    const int64_t M = std::max(pos, -neg);
+    double bound = static_cast<double>(M) * opt.timesteps;
+    if (lq.alpha_q < 1) bound = std::min(bound, std::ceil(static_cast<double>(M) / (1 - lq.alpha_q)) + M);
+    bound = std::max({bound, static_cast<double>(p.threshold) + M, static_cast<double>(std::llabs(p.v_reset))});
+    if (bound > static_cast<double>(int64_t{1} << 31) - 1)
+      refuse(f, nn, "", "the integer state needs more than 32 bits to hold |v| <= " + num(bound) +
+                            " over " + std::to_string(opt.timesteps) +
+                            " steps (the IR's limit): use fewer --weight-bits or --timesteps");
+    lq.v_bound = static_cast<int64_t>(bound);
+    p.v_bits = bits_for(lq.v_bound);
+    lq.v_bits = p.v_bits;
+    if (any_bias) l.bias = bias;
+    net.layers.push_back(std::move(l));
+    r.layers.push_back(lq);
+    k = nk;
+  }
+  if (net.layers.empty()) throw InputError(f.source + ": no layer to quantize");
+  return r;
+}
+
+SampleAgreement compare(const nf::FloatNetwork& f, const QuantizeResult& q, const Raster& raster) {
+  const int T = raster.timesteps;
+  std::vector<std::vector<std::vector<double>>> inputs(static_cast<size_t>(T));
+  for (auto& step : inputs) step.assign(1, std::vector<double>(static_cast<size_t>(q.net.input_size), 0.0));
+  for (const InputEvent& e : raster.events)
+    inputs[static_cast<size_t>(e.t)][0][static_cast<size_t>(e.index)] += static_cast<double>(e.payload);
+  const nf::Trace ft = nf::run(f.graph, f.options, inputs, T);
+  const Trace it = ref::run(q.net, raster, {true, T});
+
+  SampleAgreement s;
+  std::vector<int64_t> float_counts;
+  for (size_t k = 0; k < q.layers.size(); ++k) {
+    const LayerQuant& lq = q.layers[k];
+    const size_t n_out = static_cast<size_t>(lq.n_out);
+    // integer spikes as a [t][n] grid
+    std::vector<std::vector<char>> ispk(static_cast<size_t>(T), std::vector<char>(n_out, 0));
+    for (const Spike& sp : it.layers[k].spikes) ispk[static_cast<size_t>(sp.t)][static_cast<size_t>(sp.neuron)] = 1;
+    LayerAgreement a;
+    a.name = lq.name;
+    int64_t same = 0;
+    std::vector<int64_t> counts(n_out, 0);
+    const auto& iv = it.layers[k].state.at("v");
+    for (int t = 0; t < T; ++t) {
+      const std::vector<double>& fv = ft.value_of(static_cast<size_t>(t), lq.neuron_node);
+      const std::vector<double>& fmem = ft.v_of(static_cast<size_t>(t), lq.neuron_node);
+      for (size_t n = 0; n < n_out; ++n) {
+        const double e = std::abs(fmem[n] - lq.scale * static_cast<double>(iv[static_cast<size_t>(t)][n]));
+        if (e > a.max_v_error) a.max_v_error = e, a.max_v_error_t = t;
+      }
+      for (size_t n = 0; n < n_out; ++n) {
+        const bool fs = fv[n] != 0, is = ispk[static_cast<size_t>(t)][n] != 0;
+        a.float_spikes += fs;
+        a.int_spikes += is;
+        counts[n] += fs;
+        if (fs == is) ++same;
+        else if (a.first_divergence < 0) a.first_divergence = t;
+      }
+    }
+    a.agreement = T > 0 ? static_cast<double>(same) / (static_cast<double>(T) * static_cast<double>(n_out)) : 1.0;
+    s.layers.push_back(a);
+    if (k + 1 == q.layers.size()) float_counts = counts;
+  }
+  // the same spike-count decision as the golden model: argmax, ties to the lowest index
+  s.float_decision = -1;
+  int64_t best = -1;
+  for (size_t n = 0; n < float_counts.size(); ++n)
+    if (float_counts[n] > best) best = float_counts[n], s.float_decision = static_cast<int>(n);
+  const std::vector<int64_t> ic = ref::output_counts(q.net, it);
+  best = -1;
+  for (size_t n = 0; n < ic.size(); ++n)
+    if (ic[n] > best) best = ic[n], s.int_decision = static_cast<int>(n);
+  return s;
+}
+
+std::string report_json(const nf::FloatNetwork& f, const QuantizeResult& q, const QuantizeOptions& opt,
+                        const std::vector<SampleAgreement>& samples) {
+  json layers = json::array();
+  for (size_t k = 0; k < q.layers.size(); ++k) {
+    const LayerQuant& l = q.layers[k];
+    json j = {{"name", l.name},
+              {"from", {l.weight_node, l.neuron_node}},
+              {"neuron", l.neuron_kind},
+              {"shape", {l.n_out, l.n_in}},
+              {"scale", l.scale},
+              {"weight_bits", l.weight_bits},
+              {"max_weight_error", l.max_weight_error},
+              {"mean_weight_error", l.mean_weight_error},
+              {"max_bias_error", l.max_bias_error},
+              {"threshold", {{"float", l.threshold_float}, {"integer", q.net.layers[k].neuron.iflif.threshold},
+                             {"error", l.threshold_error}}},
+              {"leak", {{"float_decay", l.alpha}, {"integer_decay", l.alpha_q}, {"form", l.leak},
+                        {"error", std::abs(l.alpha - l.alpha_q)}}},
+              {"v_bits", l.v_bits},
+              {"v_bound", l.v_bound}};
+    if (!samples.empty()) {
+      double agree = 0;
+      int first = -1;
+      int64_t fsp = 0, isp = 0;
+      for (const SampleAgreement& s : samples) {
+        const LayerAgreement& a = s.layers[k];
+        agree += a.agreement;
+        fsp += a.float_spikes;
+        isp += a.int_spikes;
+        if (a.first_divergence >= 0 && (first < 0 || a.first_divergence < first)) first = a.first_divergence;
+      }
+      double verr = 0;
+      for (const SampleAgreement& s : samples) verr = std::max(verr, s.layers[k].max_v_error);
+      j["raster"] = {{"spike_agreement", agree / static_cast<double>(samples.size())},
+                     {"max_v_error", verr},
+                     {"float_spikes", fsp},
+                     {"integer_spikes", isp},
+                     {"first_divergence", first < 0 ? json(nullptr) : json(first)}};
+    }
+    layers.push_back(j);
+  }
+  json doc = {{"format", "spikeforge-precision-report"},
+              {"version", 1},
+              {"network", q.net.name},
+              {"source", f.source},
+              {"discretization", {{"dt", f.options.dt}, {"method", nf::method_name(f.options.method)},
+                                  {"reset", nf::reset_name(f.options.reset)}}},
+              {"options", {{"weight_bits", opt.weight_bits}, {"leak_frac", opt.leak_frac},
+                           {"timesteps", opt.timesteps}}},
+              {"layers", layers},
+              {"units", "errors in the float membrane's units; spike agreement = share of (timestep, "
+                        "neuron) pairs where float and integer agree"}};
+  if (!samples.empty()) {
+    int same = 0;
+    json per = json::array();
+    for (const SampleAgreement& s : samples) {
+      same += s.float_decision == s.int_decision;
+      per.push_back({{"float", s.float_decision}, {"integer", s.int_decision}});
+    }
+    doc["decisions"] = {{"samples", samples.size()},
+                        {"agreement", static_cast<double>(same) / static_cast<double>(samples.size())},
+                        {"per_sample", per}};
+  }
+  return doc.dump(2) + "\n";
+}
+
+std::string report_text(const QuantizeResult& q, const std::vector<SampleAgreement>& samples) {
+  std::ostringstream o;
+  for (size_t k = 0; k < q.layers.size(); ++k) {
+    const LayerQuant& l = q.layers[k];
+    const IfLifParams& p = q.net.layers[k].neuron.iflif;
+    o << "  " << l.name << " (" << l.weight_node << " -> " << l.neuron_node << ", " << l.neuron_kind << ", "
+      << l.n_in << " -> " << l.n_out << "): scale " << num(l.scale) << ", weights " << l.weight_bits
+      << " b (max error " << num(l.max_weight_error) << ", mean " << num(l.mean_weight_error) << "), threshold "
+      << p.threshold << " (error " << num(l.threshold_error) << "), leak " << l.leak;
+    if (l.leak != "none") o << " (decay " << num(l.alpha) << " -> " << num(l.alpha_q) << ")";
+    o << ", v " << l.v_bits << " b\n";
+    if (!samples.empty()) {
+      double agree = 0, verr = 0;
+      int first = -1;
+      for (const SampleAgreement& s : samples) {
+        agree += s.layers[k].agreement;
+        verr = std::max(verr, s.layers[k].max_v_error);
+        const int d = s.layers[k].first_divergence;
+        if (d >= 0 && (first < 0 || d < first)) first = d;
+      }
+      o << "      float vs integer spikes: " << num(100.0 * agree / static_cast<double>(samples.size()))
+        << " % agree, first divergence at "
+        << (first < 0 ? std::string("none") : "timestep " + std::to_string(first)) << ", max |v error| "
+        << num(verr) << "\n";
+    }
+  }
+  if (!samples.empty()) {
+    int same = 0;
+    for (const SampleAgreement& s : samples) same += s.float_decision == s.int_decision;
+    o << "  output decision: " << same << " / " << samples.size() << " samples agree\n";
+  }
+  return o.str();
+}
+
+}  // namespace sf::quant
