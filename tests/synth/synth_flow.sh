@@ -35,10 +35,10 @@ cat "$work/fast.log"
 grep -q 'timing not met' "$work/fast.log" || fail "missed timing: no clear message"
 [[ ! -e $work/fast/synth/sf_board_top.bin ]] || fail "missed timing left a bitstream behind"
 
-# 3. weights beyond the device's block RAM
+# 3. weights beyond the device's block RAM and SPRAM
 python3 - "$work/big.json" <<'PY'
 import json, sys
-n_in, n_out = 512, 256
+n_in, n_out = 1024, 512  # 4 Mbit of weights: more than the EBRs and the 4 SPRAMs (1 Mbit)
 w = [[(i * 7 + o * 3) % 255 - 127 for i in range(n_in)] for o in range(n_out)]
 json.dump({"format": "spikeforge-network", "version": 1, "name": "too_big", "timesteps": 4,
            "input": {"size": n_in, "payload_bits": 1},
