@@ -232,8 +232,10 @@ QuantizeResult quantize(const nf::FloatNetwork& f, const std::string& name, cons
       }
     }
 
-    // state width: |v| grows by at most M per step (|L(v)| <= alpha_q·|v|), so
-    // |v| <= min(T·M, M / (1 - alpha_q)), and resets stay inside that or at v_reset / θ
+    // state width: |v| grows by at most M per step. A mult leak keeps |L(v)| <= alpha_q·|v|
+    // (trunc0 rounds toward 0); a shift leak only |L(v)| <= alpha_q·|v| + 1 (it takes nothing
+    // from |v| < 2^k). So |v| <= min(T·M, (M + e) / (1 - alpha_q) + M), e = 1 for a shift
+    // leak, and resets stay inside that or at v_reset / θ.
     const int64_t pmax = 1;  // binary spikes: the quantized network takes binary input events too
     int64_t pos = 0, neg = 0;
     for (int n = 0; n < n_out; ++n) {
@@ -249,7 +251,8 @@ QuantizeResult quantize(const nf::FloatNetwork& f, const std::string& name, cons
     }
     const int64_t M = std::max(pos, -neg);
     double bound = static_cast<double>(M) * opt.timesteps;
-    if (lq.alpha_q < 1) bound = std::min(bound, std::ceil(static_cast<double>(M) / (1 - lq.alpha_q)) + M);
+    const double e = p.leak.kind == LeakKind::Shift ? 1.0 : 0.0;
+    if (lq.alpha_q < 1) bound = std::min(bound, std::ceil((static_cast<double>(M) + e) / (1 - lq.alpha_q)) + M);
     bound = std::max({bound, static_cast<double>(p.threshold) + M, static_cast<double>(std::llabs(p.v_reset))});
     if (bound > static_cast<double>(int64_t{1} << 31) - 1)
       refuse(f, nn, "", "the integer state needs more than 32 bits to hold |v| <= " + num(bound) +
@@ -277,6 +280,7 @@ SampleAgreement compare(const nf::FloatNetwork& f, const QuantizeResult& q, cons
   const Trace it = ref::run(q.net, raster, {true, T});
 
   SampleAgreement s;
+  s.label = raster.label ? *raster.label : -1;
   std::vector<int64_t> float_counts;
   for (size_t k = 0; k < q.layers.size(); ++k) {
     const LayerQuant& lq = q.layers[k];
@@ -383,6 +387,13 @@ std::string report_json(const nf::FloatNetwork& f, const QuantizeResult& q, cons
     doc["decisions"] = {{"samples", samples.size()},
                         {"agreement", static_cast<double>(same) / static_cast<double>(samples.size())},
                         {"per_sample", per}};
+    int labelled = 0, float_ok = 0, int_ok = 0;
+    for (const SampleAgreement& s : samples)
+      if (s.label >= 0) ++labelled, float_ok += s.float_decision == s.label, int_ok += s.int_decision == s.label;
+    if (labelled > 0)
+      doc["accuracy"] = {{"samples", labelled},
+                         {"float", static_cast<double>(float_ok) / labelled},
+                         {"integer", static_cast<double>(int_ok) / labelled}};
   }
   return doc.dump(2) + "\n";
 }
@@ -417,6 +428,12 @@ std::string report_text(const QuantizeResult& q, const std::vector<SampleAgreeme
     int same = 0;
     for (const SampleAgreement& s : samples) same += s.float_decision == s.int_decision;
     o << "  output decision: " << same << " / " << samples.size() << " samples agree\n";
+    int labelled = 0, float_ok = 0, int_ok = 0;
+    for (const SampleAgreement& s : samples)
+      if (s.label >= 0) ++labelled, float_ok += s.float_decision == s.label, int_ok += s.int_decision == s.label;
+    if (labelled > 0)
+      o << "  accuracy on " << labelled << " labelled samples: float " << num(100.0 * float_ok / labelled)
+        << " %, integer " << num(100.0 * int_ok / labelled) << " %\n";
   }
   return o.str();
 }

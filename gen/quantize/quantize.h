@@ -71,6 +71,7 @@ struct LayerAgreement {
 struct SampleAgreement {
   std::vector<LayerAgreement> layers;
   int float_decision = -1, int_decision = -1;  // spike-count argmax of the last layer
+  int label = -1;                               // the raster sample's label, -1 none
 };
 SampleAgreement compare(const ref::nir_float::FloatNetwork& fnet, const QuantizeResult& q, const Raster& raster);
 

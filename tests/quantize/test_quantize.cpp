@@ -84,6 +84,9 @@ TEST(Quantize, LeakIsAnExactShiftWhenItCanBe) {
   EXPECT_EQ(q.net.layers[0].neuron.iflif.leak.kind, sf::LeakKind::Shift);
   EXPECT_EQ(q.net.layers[0].neuron.iflif.leak.shift, 4);
   EXPECT_EQ(q.layers[0].alpha_q, q.layers[0].alpha);
+  // w = 127 on the diagonal: M = 127. A shift leak takes nothing from |v| < 16, so
+  // |v'| <= (15/16)|v| + 1 + M and |v| <= (M + 1)·16 + M = 2175 (not M·16 + M = 2159)
+  EXPECT_EQ(q.layers[0].v_bound, 2175);
 }
 
 TEST(Quantize, LeakMultiplyBiasAndLeakVoltage) {
