@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "ir/error.h"
+#include "akida/network.h"
 #include "loihi2/network.h"
 #include "neuron.h"
 #include "validate.h"
@@ -17,6 +18,16 @@ Trace run_loihi2(const Network& net, const std::vector<InputEvent>& events, int 
   // arithmetic, its own checks. Its complaints become input errors here.
   try {
     return loihi2::run_network(net, events, steps, record_state);
+  } catch (const std::invalid_argument& e) {
+    throw InputError("network '" + net.name + "': " + e.what());
+  } catch (const std::overflow_error& e) {
+    throw InputError("network '" + net.name + "': " + e.what());
+  }
+}
+
+Trace run_akida(const Network& net, const std::vector<InputEvent>& events, int steps, bool record_state) {
+  try {
+    return akida::run_network(net, events, steps, record_state);
   } catch (const std::invalid_argument& e) {
     throw InputError("network '" + net.name + "': " + e.what());
   } catch (const std::overflow_error& e) {
@@ -39,6 +50,7 @@ Trace run(const Network& net, const Raster& input, const RunOptions& opt) {
   const int steps = run_length(input, opt.timesteps);
   const std::vector<InputEvent> events = checked_events(net, input, steps);
   if (net.is_loihi2()) return run_loihi2(net, events, steps, opt.record_state);
+  if (net.is_akida()) return run_akida(net, events, steps, opt.record_state);
 
   Trace trace;
   trace.network = net.name;
@@ -90,7 +102,7 @@ std::vector<int64_t> output_counts(const Trace& trace) {
   if (state != last.state.end() && !state->second.empty()) width = state->second.front().size();
   for (const Spike& s : last.spikes) width = std::max(width, static_cast<size_t>(s.neuron) + 1);
   std::vector<int64_t> counts(width, 0);
-  for (const Spike& s : last.spikes) ++counts[s.neuron];
+  for (const Spike& s : last.spikes) counts[s.neuron] += last.graded ? s.payload : 1;
   return counts;
 }
 
@@ -101,7 +113,7 @@ std::vector<int64_t> output_counts(const Network& net, const Trace& trace) {
     if (s.neuron < 0 || s.neuron >= net.output_size())
       throw InputError("trace: output spike of neuron " + std::to_string(s.neuron) +
                        ", expected 0.." + std::to_string(net.output_size() - 1));
-    ++counts[s.neuron];
+    counts[s.neuron] += trace.layers.back().graded ? s.payload : 1;
   }
   return counts;
 }

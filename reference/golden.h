@@ -1,4 +1,5 @@
-// The golden model: integer semantics of spec/semantics.md (`if`, `lif`).
+// The golden model: integer semantics of spec/semantics.md (`if`, `lif`;
+// `loihi2` and `akida` / `akida2` dispatch to their own golden models).
 // Everything else in SpikeForge (RTL, HLS, simulators) is judged against it.
 //
 // Two paths compute the same thing:
@@ -28,12 +29,14 @@ struct RunOptions {
 // Throws sf::InputError when the network or the raster is outside the contract.
 Trace run(const Network& net, const Raster& input, const RunOptions& opt = {});
 
-// Spikes per neuron of the last layer. Without the network the width comes
+// Spikes per neuron of the last layer; for graded (multi-bit) outputs, as
+// akida / akida2 layers emit, the sum of each neuron's event values. Without the network the width comes
 // from the recorded state, else from the highest neuron that spiked.
 std::vector<int64_t> output_counts(const Trace& trace);
 std::vector<int64_t> output_counts(const Network& net, const Trace& trace);
 
-// Decoded class per net.decoding: spike_count = argmax of the counts (ties to
+// Decoded class per net.decoding: spike_count = argmax of the counts (graded
+// outputs: of the summed event values; ties to
 // the lowest index); first_spike = the neuron that spikes first (ties to the
 // lowest index, -1 if none); membrane = argmax of the final v (needs state).
 int decode(const Network& net, const Trace& trace);

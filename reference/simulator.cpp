@@ -34,8 +34,10 @@ std::unique_ptr<LayerEngine> make_engine(const Layer& l, int64_t bound) {
 
 struct Simulator::Impl {
   Network shell;  // the network without weights: names, sizes, payload range
-  // loihi2 networks run on their own golden model (reference/loihi2), kept whole.
+  // loihi2 and akida networks run on their own golden models (reference/loihi2,
+  // reference/akida), kept whole.
   std::unique_ptr<Network> loihi2;
+  std::unique_ptr<Network> akida;
   std::vector<std::unique_ptr<LayerEngine>> engines;
   std::vector<std::vector<int64_t>> v;
   std::vector<std::vector<uint8_t>> pending;
@@ -79,6 +81,12 @@ struct Simulator::Impl {
 
 Simulator::Simulator(const Network& net) : impl_(std::make_unique<Impl>()) {
   validate_network(net);
+  if (net.is_akida()) {
+    impl_->akida = std::make_unique<Network>(net);
+    impl_->shell = net;
+    for (Layer& l : impl_->shell.layers) l.weights.clear(), l.bias.clear();
+    return;
+  }
   if (net.is_loihi2()) {
     impl_->loihi2 = std::make_unique<Network>(net);
     impl_->shell = net;
@@ -101,10 +109,12 @@ Simulator& Simulator::operator=(Simulator&&) noexcept = default;
 
 void Simulator::run_counts(const Raster& input, std::vector<int64_t>& counts,
                            std::vector<int64_t>* layer_totals, int timesteps) {
-  if (impl_->loihi2) {
-    const Network& net = *impl_->loihi2;
+  if (impl_->loihi2 || impl_->akida) {
+    // akida: counts are the summed event values (output_counts of graded traces)
+    const Network& net = impl_->loihi2 ? *impl_->loihi2 : *impl_->akida;
     const int steps = run_length(input, timesteps);
-    const Trace t = run_loihi2(net, checked_events(net, input, steps), steps, false);
+    const std::vector<InputEvent> events = checked_events(net, input, steps);
+    const Trace t = impl_->loihi2 ? run_loihi2(net, events, steps, false) : run_akida(net, events, steps, false);
     counts = output_counts(net, t);
     if (layer_totals) {
       layer_totals->clear();
@@ -125,6 +135,7 @@ void Simulator::run_counts(const Raster& input, std::vector<int64_t>& counts,
 
 Trace Simulator::run(const Raster& input, const RunOptions& opt) {
   if (impl_->loihi2) return sf::ref::run(*impl_->loihi2, input, opt);
+  if (impl_->akida) return sf::ref::run(*impl_->akida, input, opt);
   const Network& net = impl_->shell;
   Trace trace;
   trace.network = net.name;
@@ -139,10 +150,12 @@ Trace Simulator::run(const Raster& input, const RunOptions& opt) {
   return trace;
 }
 
-// (loihi2 networks run on int64 throughout)
-int Simulator::weight_bytes(size_t k) const { return impl_->loihi2 ? 4 : impl_->engines.at(k)->weight_bytes(); }
+// (loihi2 and akida networks run on int64 throughout)
+int Simulator::weight_bytes(size_t k) const {
+  return impl_->loihi2 || impl_->akida ? 4 : impl_->engines.at(k)->weight_bytes();
+}
 int Simulator::accumulator_bytes(size_t k) const {
-  return impl_->loihi2 ? 8 : impl_->engines.at(k)->accumulator_bytes();
+  return impl_->loihi2 || impl_->akida ? 8 : impl_->engines.at(k)->accumulator_bytes();
 }
 
 }  // namespace sf::ref

@@ -29,9 +29,11 @@ std::string range(int bits) {
 
 __int128 bound128(const Network& net, size_t k) {
   const Layer& l = net.layers[k];
-  const __int128 pmax =
-      k == 0 ? std::max(-static_cast<__int128>(payload_lo(net)), static_cast<__int128>(payload_hi(net)))
-             : 1;
+  // what layer k receives: the network's input payload, binary spikes after,
+  // or (akida / akida2) the previous layer's multi-bit values
+  const PayloadFormat in = layer_input_payload(net, k);
+  __int128 pmax = std::max(-static_cast<__int128>(in.min()), static_cast<__int128>(in.max()));
+  if (l.neuron.model == NeuronModel::Akida2) pmax <<= l.neuron.akida2.input_shift;
   __int128 best = 0;
   for (int n = 0; n < l.n_out; ++n) {
     __int128 sum = 0;
@@ -78,6 +80,12 @@ void validate_layer(const Network& net, const Layer& l, int expected_in) {
          std::to_string(static_cast<size_t>(l.n_in) * l.n_out));
   if (l.weight_bits < 1 || l.weight_bits > 32)
     fail(at + "weight_bits = " + std::to_string(l.weight_bits) + ", expected 1..32");
+  const bool akida = l.neuron.model == NeuronModel::Akida || l.neuron.model == NeuronModel::Akida2;
+  if (akida != net.is_akida())
+    fail(at + "model '" + to_string(l.neuron.model) +
+         "' mixed with another family; expected 'akida' or 'akida2' everywhere, or neither");
+  // akida: its own weight ranges (binary 1-bit weights), checked by its golden model
+  if (akida) return;
   for (int n = 0; n < l.n_out; ++n)
     for (int i = 0; i < l.n_in; ++i)
       if (!fits_signed(l.w(n, i), l.weight_bits))

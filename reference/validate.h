@@ -31,6 +31,11 @@ int run_length(const Raster& raster, int requested);
 // sf::InputError. run() and the Simulator dispatch loihi2 networks here.
 Trace run_loihi2(const Network& net, const std::vector<InputEvent>& events, int steps, bool record_state);
 
+// The akida / akida2 golden model (reference/akida/network.h) on checked
+// events; its errors as sf::InputError. run() and the Simulator dispatch
+// akida networks here.
+Trace run_akida(const Network& net, const std::vector<InputEvent>& events, int steps, bool record_state);
+
 // The raster's events with t < steps, sorted by (t, index), after checking
 // every event (range, payload, duplicates). Throws sf::InputError.
 std::vector<InputEvent> checked_events(const Network& net, const Raster& raster, int steps);

@@ -6,7 +6,16 @@
 
 /*
  * Event-driven dense layer engine with P neuron lanes: MODEL 0 the `if` / `lif` models
- * (sf_neuron_iflif), MODEL 1 the `loihi2` model (sf_neuron_loihi2).
+ * (sf_neuron_iflif), MODEL 1 the `loihi2` model (sf_neuron_loihi2), MODEL 2 the `akida`
+ * model (Akida 1.0, sf_neuron_akida), MODEL 3 the `akida2` model (Akida 2.0, sf_neuron_akida2).
+ *
+ * MODEL 2 and 3 are stateless: the fire phase turns this step's input sum into a multi-bit
+ * event value (m_payload, OUT_PAY_BITS wide; a value of 0 is not emitted) and clears the sum,
+ * as for MODEL 0. They have no v memory: the per-neuron parameters live in the bias memory
+ * (MODEL 2: the threshold, BIAS_BITS signed; MODEL 3: {output_scale[15:8], bias[7:0]}), and
+ * the debug state port shows what the lanes computed this step (MODEL 2: the potential p,
+ * V_BITS = ACC_BITS; MODEL 3: the accumulator saturated to BUFFER_BITS, V_BITS = BUFFER_BITS).
+ * The debug read port answers with zeros for them. Timing is that of MODEL 0.
  *
  * Memories (C = ceil(N_OUT / P) chunks of P neurons):
  *   weights  N_IN * C words of P * W_BITS bits, word i*C + c = W[c*P + j][i], lane j at bits j*W_BITS
@@ -16,8 +25,9 @@
  *            clears) the other, which holds the previous step's sums; the banks swap after
  *            every fire phase. Both start cleared, so step 0 fires on zero input.
  *   v        C words of P * V_BITS bits: the neuron state; MODEL 0: v; MODEL 1: {u, v}, 24 bits
- *            each (V_BITS = 48, v in the low half)
- *   bias     C words of P * BIAS_BITS bits (HAS_BIAS); MODEL 1: bias_mant
+ *            each (V_BITS = 48, v in the low half); none for MODEL 2 and 3
+ *   bias     C words of P * BIAS_BITS bits (HAS_BIAS); MODEL 1: bias_mant; MODEL 2: threshold;
+ *            MODEL 3: {output_scale, bias}
  *   pend     C words of P bits: spiked last step (RESET_MODE 3 only)
  *
  * Timing (the generator's cycle model mirrors this; co-simulation checks it):
@@ -37,7 +47,7 @@
  */
 module sf_dense_engine #
 (
-    // Neuron model: 0 `if` / `lif`, 1 `loihi2`
+    // Neuron model: 0 `if` / `lif`, 1 `loihi2`, 2 `akida`, 3 `akida2`
     parameter integer MODEL = 0,
     // Inputs (fan-in)
     parameter integer N_IN = 4,
@@ -82,6 +92,24 @@ module sf_dense_engine #
     parameter integer BIAS_EXP = 0,
     parameter integer WEIGHT_EXP = 0,
     parameter integer DECAY_IMPL = 0,
+    // Output event payload width: 1 (binary spikes, MODEL 0 and 1), ACT_BITS (MODEL 2),
+    // OUTPUT_BITS (MODEL 3)
+    parameter integer OUT_PAY_BITS = 1,
+    // akida parameters (MODEL 2), see sf_neuron_akida: act_bits, act_step = STEP_M / 2^STEP_F
+    parameter integer ACT_BITS = 1,
+    parameter integer STEP_M = 1,
+    parameter integer STEP_F = 0,
+    // akida2 parameters (MODEL 3), see sf_neuron_akida2; the lane's sum is the step's input
+    // sum << INPUT_SHIFT (exact: x << s summed is the sum << s)
+    parameter integer INPUT_SHIFT = 0,
+    parameter integer BUFFER_BITS = 28,
+    parameter integer BIAS_SHIFT = 0,
+    parameter integer RELU = 0,
+    parameter integer MAX_EN = 0,
+    parameter integer MAX_VALUE = 255,
+    parameter integer MAX_VALUE_SHIFT = 0,
+    parameter integer OUT_SHIFT = 0,
+    parameter integer OUTPUT_BITS = 8,
     // Hex files for the weight and bias memories
     parameter WEIGHT_FILE = "",
     parameter BIAS_FILE = "",
@@ -112,6 +140,7 @@ module sf_dense_engine #
     input  wire                       m_ready,
     output wire                       m_eot,
     output wire [OUT_IDX_W-1:0]       m_index,
+    output wire [OUT_PAY_BITS-1:0]    m_payload,   // the event's value (MODEL 0 / 1: 1)
 
     /* debug: every write of the v memory (state after fire/reset) */
     output wire                       dbg_st_we,
@@ -158,8 +187,23 @@ initial begin
         $error("Error: need W_BITS >= 2, ACC_BITS >= W_BITS, V_BITS >= 2, PAY_BITS >= 1 (instance %m)");
         $finish;
     end
-    if (MODEL != 0 && MODEL != 1) begin
-        $error("Error: MODEL must be 0 (if/lif) or 1 (loihi2) (instance %m)");
+    if (MODEL < 0 || MODEL > 3) begin
+        $error("Error: MODEL must be 0 (if/lif), 1 (loihi2), 2 (akida) or 3 (akida2) (instance %m)");
+        $finish;
+    end
+    if (MODEL <= 1 && OUT_PAY_BITS != 1) begin
+        $error("Error: MODEL 0 and 1 emit binary spikes: OUT_PAY_BITS must be 1 (instance %m)");
+        $finish;
+    end
+    if (MODEL == 2 && (V_BITS != ACC_BITS || OUT_PAY_BITS != ACT_BITS || HAS_BIAS != 1 || RESET_MODE != 0
+                       || BIAS_BITS > 32)) begin
+        $error("Error: MODEL 2 (akida) needs V_BITS = ACC_BITS, OUT_PAY_BITS = ACT_BITS, HAS_BIAS 1 (thresholds), BIAS_BITS <= 32, RESET_MODE 0 (instance %m)");
+        $finish;
+    end
+    if (MODEL == 3 && (V_BITS != BUFFER_BITS || OUT_PAY_BITS != OUTPUT_BITS || HAS_BIAS != 1 || BIAS_BITS != 16
+                       || RESET_MODE != 0 || INPUT_SHIFT < 0 || INPUT_SHIFT > 32
+                       || ACC_BITS + INPUT_SHIFT > 48)) begin
+        $error("Error: MODEL 3 (akida2) needs V_BITS = BUFFER_BITS, OUT_PAY_BITS = OUTPUT_BITS, HAS_BIAS 1, BIAS_BITS 16 ({scale, bias}), RESET_MODE 0, INPUT_SHIFT 0..32, ACC_BITS + INPUT_SHIFT <= 48 (instance %m)");
         $finish;
     end
     if (MODEL == 1 && (V_BITS != 48 || WEIGHT_EXP < -8 || WEIGHT_EXP > 15 || RESET_MODE != 0)) begin
@@ -201,6 +245,9 @@ reg                elast_reg = 1'b0, elast_next;                // emitted chunk
 reg [P*V_BITS-1:0] fb_v_reg = {P*V_BITS{1'b0}};
 reg [P-1:0]        fb_mask_reg = {P{1'b0}};
 reg [P-1:0]        fb_pend_reg = {P{1'b0}};
+/* MODEL 2, 3: the event values of chunk fchunk_reg (fire pipeline), and of the chunk being emitted */
+reg [P*OUT_PAY_BITS-1:0] fb_pay_reg = {P*OUT_PAY_BITS{1'b0}};
+reg [P*OUT_PAY_BITS-1:0] epay_reg = {P*OUT_PAY_BITS{1'b0}};
 
 /* acc read-after-write forwarding: last cycle's write went to the word read last cycle */
 reg                fwd_hit_reg = 1'b0;
@@ -228,9 +275,9 @@ wire [P*ACC_BITS-1:0] acc_rdata_fire;  // bank the fire phase consumes (MODEL 0:
 // integrate operand: forwarding covers a write to the word read in the same cycle (only
 // writes to the integrating bank set fwd_hit_reg)
 wire [P*ACC_BITS-1:0] acc_rdata = fwd_hit_reg ? fwd_data_reg : acc_rdata_int;
-// fire operand: MODEL 0 fires on this step's sums, which the last integrate write may still
-// be forwarding; MODEL 1 fires on the other bank, untouched since the previous step
-wire [P*ACC_BITS-1:0] acc_fire = (MODEL == 0) ? acc_rdata : acc_rdata_fire;
+// fire operand: MODEL 0, 2, 3 fire on this step's sums, which the last integrate write may
+// still be forwarding; MODEL 1 fires on the other bank, untouched since the previous step
+wire [P*ACC_BITS-1:0] acc_fire = (MODEL != 1) ? acc_rdata : acc_rdata_fire;
 reg                v_we;
 reg [CHUNK_W-1:0]  v_waddr;
 reg [P*V_BITS-1:0] v_wdata;
@@ -255,6 +302,7 @@ wire [P*ACC_BITS-1:0] lane_prod;
 wire [P*V_BITS-1:0]   lane_v;
 wire [P-1:0]          lane_spike;
 wire [P-1:0]          lane_pend;
+wire [P*OUT_PAY_BITS-1:0] lane_pay;   // MODEL 2, 3: each lane's event value
 
 genvar j;
 generate
@@ -314,6 +362,65 @@ for (j = 0; j < P; j = j + 1) begin : g_neuron
         .spike_o(lane_spike[j]),
         .pend_o(lane_pend[j])
     );
+    assign lane_pay[j*OUT_PAY_BITS +: OUT_PAY_BITS] = {OUT_PAY_BITS{1'b1}};  // binary: 1
+    end else if (MODEL == 2) begin : g_akida
+    // stateless: the potential p is this step's input sum; the threshold is the param word
+    wire [ACT_BITS-1:0] y_j;
+    sf_neuron_akida #(
+        .P_BITS(ACC_BITS),
+        .T_BITS(BIAS_BITS),
+        .ACT_BITS(ACT_BITS),
+        .STEP_M(STEP_M),
+        .STEP_F(STEP_F)
+    ) neuron_inst (
+        .p_i(fire_j),
+        .t_i(bias_rdata[j*BIAS_BITS +: BIAS_BITS]),
+        .y_o(y_j),
+        .valid_o(lane_spike[j])
+    );
+    assign lane_pay[j*OUT_PAY_BITS +: OUT_PAY_BITS] = y_j;
+    assign lane_v[j*V_BITS +: V_BITS] = fire_j;  // state "p"
+    assign lane_pend[j] = 1'b0;
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire unused_state_j = ^{v_rdata[j*V_BITS +: V_BITS], pend_rdata[j]};  // stateless
+    /* verilator lint_on UNUSEDSIGNAL */
+    end else if (MODEL == 3) begin : g_akida2
+    // stateless: the lane's exact sum is this step's input sum << INPUT_SHIFT; the param word
+    // is {output_scale, bias}
+    localparam integer SUM_BITS = ACC_BITS + INPUT_SHIFT;
+    wire signed [SUM_BITS-1:0] sum_j;
+    if (INPUT_SHIFT > 0) begin : g_ishift
+        assign sum_j = {fire_j, {INPUT_SHIFT{1'b0}}};
+    end else begin : g_no_ishift
+        assign sum_j = fire_j;
+    end
+    wire [OUTPUT_BITS-1:0] y_j;
+    wire [BUFFER_BITS-1:0] acc_j;
+    sf_neuron_akida2 #(
+        .SUM_BITS(SUM_BITS),
+        .ACC_STAGE(1),
+        .BUFFER_BITS(BUFFER_BITS),
+        .BIAS_SHIFT(BIAS_SHIFT),
+        .RELU(RELU),
+        .MAX_EN(MAX_EN),
+        .MAX_VALUE(MAX_VALUE),
+        .MAX_VALUE_SHIFT(MAX_VALUE_SHIFT),
+        .OUT_SHIFT(OUT_SHIFT),
+        .OUTPUT_BITS(OUTPUT_BITS)
+    ) neuron_inst (
+        .sum_i(sum_j),
+        .bias_i(bias_rdata[j*BIAS_BITS +: 8]),
+        .scale_i(bias_rdata[j*BIAS_BITS + 8 +: 8]),
+        .y_o(y_j),
+        .valid_o(lane_spike[j]),
+        .acc_o(acc_j)
+    );
+    assign lane_pay[j*OUT_PAY_BITS +: OUT_PAY_BITS] = y_j;
+    assign lane_v[j*V_BITS +: V_BITS] = acc_j;  // state "acc"
+    assign lane_pend[j] = 1'b0;
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire unused_state_j = ^{v_rdata[j*V_BITS +: V_BITS], pend_rdata[j]};  // stateless
+    /* verilator lint_on UNUSEDSIGNAL */
     end else begin : g_loihi2
     // A = the summed input scaled by WEIGHT_EXP; only its low 18 bits reach u (wrap_24 of
     // A << 6), so a left shift needs no extra width beyond what the lane takes
@@ -346,6 +453,7 @@ for (j = 0; j < P; j = j + 1) begin : g_neuron
     );
     assign lane_v[j*V_BITS +: V_BITS] = {u_o_j, v_o_j};
     assign lane_pend[j] = 1'b0;
+    assign lane_pay[j*OUT_PAY_BITS +: OUT_PAY_BITS] = {OUT_PAY_BITS{1'b1}};  // binary: 1
     /* verilator lint_off UNUSEDSIGNAL */
     wire unused_pend_j = pend_rdata[j];  // loihi2 has no deferred reset
     /* verilator lint_on UNUSEDSIGNAL */
@@ -378,6 +486,18 @@ assign m_eot   = (state_reg == S_FEOT);
 wire [31:0] emit_neuron = {{(32-CHUNK_W){1'b0}}, echunk_reg} * P + {{(32-LANE_SEL_W){1'b0}}, emit_lane};
 /* verilator lint_on UNUSEDSIGNAL */
 assign m_index = (state_reg == S_FEMIT) ? emit_neuron[OUT_IDX_W-1:0] : {OUT_IDX_W{1'b0}};
+generate
+if (MODEL >= 2) begin : g_pay
+    // the value of the lane being emitted
+    assign m_payload = (state_reg == S_FEMIT) ? epay_reg[emit_lane*OUT_PAY_BITS +: OUT_PAY_BITS]
+                                               : {OUT_PAY_BITS{1'b0}};
+end else begin : g_pay_one
+    assign m_payload = (state_reg == S_FEMIT) ? {OUT_PAY_BITS{1'b1}} : {OUT_PAY_BITS{1'b0}};
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire unused_pay = ^epay_reg;
+    /* verilator lint_on UNUSEDSIGNAL */
+end
+endgenerate
 
 // the state read port is free: no acc read of the integrate pipeline this cycle
 wire dbg_rd_take = dbg_rd_en && (state_reg == S_INTEG) && !s2_valid_reg;
@@ -535,12 +655,14 @@ always @(posedge clk) begin
     prod_reg      <= lane_prod;
 
     // MODEL 1: only a write into the integrating bank can be what the integrate read needs
-    fwd_hit_reg   <= acc_we && (acc_waddr == st_raddr) && (MODEL == 0 || (!acc_wfire && !acc_wboth));
+    fwd_hit_reg   <= acc_we && (acc_waddr == st_raddr) && (MODEL != 1 || (!acc_wfire && !acc_wboth));
     fwd_data_reg  <= acc_wdata;
 
     fb_v_reg      <= lane_v;
     fb_mask_reg   <= fire_mask;
     fb_pend_reg   <= lane_pend & lane_live;
+    fb_pay_reg    <= lane_pay;
+    if (state_reg == S_FWB) epay_reg <= fb_pay_reg;
 
     if (rst) begin
         state_reg     <= S_CLEAR;
@@ -567,7 +689,7 @@ sf_ram_1r1w #(
 );
 
 generate
-if (MODEL == 0) begin : g_acc_one
+if (MODEL != 1) begin : g_acc_one
     sf_ram_1r1w #(
         .WIDTH(P*ACC_BITS), .DEPTH(C), .ADDR_W(CHUNK_W), .INIT_FILE(""), .STYLE(ACC_STYLE)
     ) acc_ram (
@@ -606,15 +728,19 @@ end else begin : g_acc_banks
 end
 endgenerate
 
-sf_ram_1r1w #(
-    .WIDTH(P*V_BITS), .DEPTH(C), .ADDR_W(CHUNK_W), .INIT_FILE(""), .STYLE(V_STYLE)
-) v_ram (
-    .clk(clk),
-    .wr_en(v_we), .wr_addr(v_waddr), .wr_data(v_wdata),
-    .rd_en(st_re), .rd_addr(st_raddr), .rd_data(v_rdata)
-);
-
 generate
+if (MODEL <= 1) begin : g_v
+    sf_ram_1r1w #(
+        .WIDTH(P*V_BITS), .DEPTH(C), .ADDR_W(CHUNK_W), .INIT_FILE(""), .STYLE(V_STYLE)
+    ) v_ram (
+        .clk(clk),
+        .wr_en(v_we), .wr_addr(v_waddr), .wr_data(v_wdata),
+        .rd_en(st_re), .rd_addr(st_raddr), .rd_data(v_rdata)
+    );
+end else begin : g_no_v
+    // stateless models keep no state: the debug port still shows each step's writes
+    assign v_rdata = {P*V_BITS{1'b0}};
+end
 if (HAS_BIAS != 0) begin : g_bias
     sf_ram_1r1w #(
         .WIDTH(P*BIAS_BITS), .DEPTH(C), .ADDR_W(CHUNK_W), .INIT_FILE(BIAS_FILE), .STYLE(BIAS_STYLE)

@@ -21,6 +21,8 @@
  *   out = sat to OUTPUT_BITS: unsigned (0..2^OB - 1) when RELU, signed otherwise
  *   valid = (out != 0)
  *
+ *   acc_o = acc (the accumulator before the ReLU, for the debug / co-simulation state)
+ *
  * The contract saturates the final sum only (whether the silicon saturates partial sums is not
  * public): the caller must hand in the exact sum, so the bias add lives here, before the single
  * saturation.
@@ -76,7 +78,12 @@ module sf_neuron_akida2 #
 
     /* multi-bit event */
     output wire        [OUTPUT_BITS-1:0] y_o,    // unsigned when RELU, two's complement otherwise
-    output wire                          valid_o // y_o != 0: emit an event
+    output wire                          valid_o, // y_o != 0: emit an event
+
+    /* the accumulator the activation starts from (ACC_STAGE 1: the saturated final sum,
+     * BUFFER_BITS wide; ACC_STAGE 0: sum_i as it is), before the ReLU: what the golden model
+     * records as state "acc" */
+    output wire [((ACC_STAGE != 0) ? BUFFER_BITS : SUM_BITS)-1:0] acc_o
 );
 
 // widths, see the bounds in the header comment
@@ -260,6 +267,7 @@ end
 
 endgenerate
 
+assign acc_o   = acc;
 assign y_o     = out;
 assign valid_o = |out;
 

@@ -31,22 +31,40 @@ json expect_json(const Network& net, const gen::Plan& plan, const Raster& r, con
   for (size_t k = 0; k < plan.layers.size(); ++k) {
     const LayerTrace& lt = g.layers[k];
     std::vector<std::vector<int>> spikes(static_cast<size_t>(g.timesteps));
-    for (const Spike& sp : lt.spikes) spikes[static_cast<size_t>(sp.t)].push_back(sp.neuron);
-    // the lane's state word: v (if/lif); {u, v}, 24 bits each, v low (loihi2)
+    std::vector<std::vector<int64_t>> payloads(static_cast<size_t>(g.timesteps));
+    for (const Spike& sp : lt.spikes) {
+      spikes[static_cast<size_t>(sp.t)].push_back(sp.neuron);
+      payloads[static_cast<size_t>(sp.t)].push_back(sp.payload);
+    }
+    // the lane's state word: v (if/lif); {u, v}, 24 bits each, v low (loihi2); akida: the
+    // step's potential p (acc_bits); akida2: the saturated accumulator (buffer_bits)
     json state = json::array();
-    if (net.layers[k].neuron.model == NeuronModel::Loihi2) {
+    const NeuronModel model = net.layers[k].neuron.model;
+    if (model == NeuronModel::Akida) {
+      state.push_back({{"name", "p"}, {"lo", 0}, {"bits", plan.layers[k].v_bits}, {"expect", lt.state.at("p")}});
+    } else if (model == NeuronModel::Akida2) {
+      state.push_back(
+          {{"name", "acc"}, {"lo", 0}, {"bits", plan.layers[k].v_bits}, {"expect", lt.state.at("acc")}});
+    } else if (model == NeuronModel::Loihi2) {
       state.push_back({{"name", "v"}, {"lo", 0}, {"bits", 24}, {"expect", lt.state.at("v")}});
       state.push_back({{"name", "u"}, {"lo", 24}, {"bits", 24}, {"expect", lt.state.at("u")}});
     } else {
       const int vb = net.layers[k].neuron.iflif.v_bits;
       state.push_back({{"name", "v"}, {"lo", 0}, {"bits", vb}, {"expect", lt.state.at("v")}});
     }
-    layers.push_back({{"name", plan.layers[k].name},
-                      {"n_out", plan.layers[k].n_out},
-                      {"P", plan.layers[k].P},
-                      {"lane_bits", plan.layers[k].v_bits},
-                      {"spikes", spikes},
-                      {"state", std::move(state)}});
+    json layer = {{"name", plan.layers[k].name},
+                  {"n_out", plan.layers[k].n_out},
+                  {"P", plan.layers[k].P},
+                  {"lane_bits", plan.layers[k].v_bits},
+                  {"spikes", spikes},
+                  {"state", std::move(state)}};
+    if (plan.graded) {  // events carry values; the layers keep no state to read back
+      layer["payloads"] = payloads;
+      layer["pay_bits"] = plan.layers[k].out_pay_bits;
+      layer["pay_signed"] = plan.layers[k].out_pay_signed;
+      layer["readback"] = false;
+    }
+    layers.push_back(std::move(layer));
   }
   s["layers"] = std::move(layers);
   s["cycles"] = cyc.cycles;
@@ -152,7 +170,9 @@ CosimResult cosimulate(const Network& net, const gen::Plan& plan, const std::vec
     for (size_t k = 0; k < layers.size(); ++k) {
       LayerTrace lt;
       lt.name = plan.layers[k].name;
-      for (const auto& s : layers[k].at("spikes")) lt.spikes.push_back({s[0].get<int>(), s[1].get<int>(), 1});
+      lt.graded = plan.graded;
+      for (const auto& s : layers[k].at("spikes"))
+        lt.spikes.push_back({s[0].get<int>(), s[1].get<int>(), plan.graded ? s[2].get<int64_t>() : 1});
       for (const auto& [name, rows] : layers[k].at("state").items())
         lt.state[name] = rows.get<std::vector<std::vector<int64_t>>>();
       t.layers.push_back(std::move(lt));

@@ -34,6 +34,11 @@ json plan_report(const Network& net, const gen::Plan& plan) {
                      {"hardware_weight_exp", lp.hw_weight_exp},
                      {"decay", lp.decay_impl == 0 ? "multiply" : "shift_add"},
                      {"dsp_modelled", lp.dsp}};
+    if (net.layers[k].neuron.model == NeuronModel::Akida || net.layers[k].neuron.model == NeuronModel::Akida2)
+      l["akida"] = {{"output_payload_bits", lp.out_pay_bits},
+                    {"output_payload_signed", lp.out_pay_signed},
+                    {"param_bits", lp.bias_bits},
+                    {"state", net.layers[k].neuron.model == NeuronModel::Akida ? "p (no memory)" : "acc (no memory)"}};
     if (lp.has_fifo)
       l["fifo"] = {{"depth", lp.fifo_depth}, {"style", gen::to_string(lp.fifo_mem.style)},
                    {"ebr", lp.fifo_mem.ebr}};
@@ -65,7 +70,13 @@ std::string plan_summary(const Network& net, const gen::Plan& plan) {
     o << "  " << lp.name << ": " << lp.n_in << " -> " << lp.n_out << " "
       << to_string(net.layers[k].neuron.model) << ", P=" << lp.P << " (" << lp.C
       << " cycles/event), weights " << lp.w_bits << "b, acc " << lp.acc_bits << "b, "
-      << (net.layers[k].neuron.model == NeuronModel::Loihi2 ? "u+v " : "v ") << lp.v_bits << "b";
+      << (net.layers[k].neuron.model == NeuronModel::Loihi2  ? "u+v "
+          : net.layers[k].neuron.model == NeuronModel::Akida  ? "p (stateless) "
+          : net.layers[k].neuron.model == NeuronModel::Akida2 ? "acc (stateless) "
+                                                              : "v ")
+      << lp.v_bits << "b";
+    if (net.layers[k].neuron.model == NeuronModel::Akida || net.layers[k].neuron.model == NeuronModel::Akida2)
+      o << ", events " << lp.out_pay_bits << "b" << (lp.out_pay_signed ? " signed" : "");
     if (net.layers[k].neuron.model == NeuronModel::Loihi2)
       o << ", decays " << (lp.decay_impl == 0 ? "multiply (" + std::to_string(lp.dsp) + " DSP, modelled)" : "shift-add");
     o << "\n";

@@ -542,6 +542,11 @@ HlsEmitResult emit_hls(const Network& net, const Plan& plan, const std::string& 
     throw InputError("network '" + net.name +
                      "': --target hls / --backend hls implement the if/lif models; the loihi2 model "
                      "has no HLS template yet (use --target verilog / --backend verilator)");
+  if (net.is_akida())
+    throw InputError("network '" + net.name + "': --target hls / --backend hls implement the if/lif models; the " +
+                     std::string(to_string(net.layers.front().neuron.model)) +
+                     " model (stateless, multi-bit events) has no HLS template yet (use --target verilog / "
+                     "--backend verilator)");
   HlsEmitResult r;
   const fs::path inc = fs::path(dir) / "include" / "sf_hls";
   fs::create_directories(inc);

@@ -49,13 +49,27 @@ std::string weights_hex(const Layer& l, const LayerPlan& lp) {
   return o.str();
 }
 
+// Per-neuron word of the bias memory: the bias (if, lif, loihi2); akida: the
+// threshold; akida2: {output_scale, bias}, the scale in bits 15..8.
+int64_t param_of(const Layer& l, size_t n) {
+  switch (l.neuron.model) {
+    case NeuronModel::Akida: return l.neuron.akida.threshold[n];
+    case NeuronModel::Akida2: {
+      const Akida2Params& q = l.neuron.akida2;
+      const int64_t b = q.bias.empty() ? 0 : q.bias[n];
+      return q.output_scale[n] * 256 + (b & 0xff);
+    }
+    default: return l.bias[n];
+  }
+}
+
 std::string bias_hex(const Layer& l, const LayerPlan& lp) {
   std::ostringstream o;
   std::vector<int64_t> lanes(static_cast<size_t>(lp.P));
   for (int c = 0; c < lp.C; ++c) {
     for (int j = 0; j < lp.P; ++j) {
       int n = c * lp.P + j;
-      lanes[static_cast<size_t>(j)] = n < l.n_out ? l.bias[static_cast<size_t>(n)] : 0;
+      lanes[static_cast<size_t>(j)] = n < l.n_out ? param_of(l, static_cast<size_t>(n)) : 0;
     }
     o << hex_word(lanes, lp.bias_bits) << "\n";
   }
@@ -151,6 +165,9 @@ std::string emit_top(const Network& net, const Plan& plan) {
     << "    input  wire m_evt_ready,\n"
     << "    output wire m_evt_eot,\n"
     << "    output wire " << vec(plan.out_idx_w) << "m_evt_index";
+  if (plan.graded)
+    v << ",\n    /* the event's value (" << (plan.out_pay_signed ? "two's complement" : "unsigned") << ") */\n"
+      << "    output wire " << vec(plan.out_pay_bits) << "m_evt_payload";
   // one debug read port for the whole network: layer, chunk in; P lanes of v out
   const int dbg_addr_w = dbg_addr_width(plan);
   int dbg_data_w = 1;
@@ -178,6 +195,7 @@ std::string emit_top(const Network& net, const Plan& plan) {
       << "    output wire " << p << "spk,\n"
       << "    output wire " << p << "spk_eot,\n"
       << "    output wire " << vec(lp.out_idx_w) << p << "spk_index,\n"
+      << (plan.graded ? "    output wire " + vec(lp.out_pay_bits) + p + "spk_payload,\n" : std::string())
       << "    output wire " << p << "st_we,\n"
       << "    output wire " << vec(chunk_w) << p << "st_addr,\n"
       << "    output wire " << vec(lp.P * lp.v_bits) << p << "st_data";
@@ -226,6 +244,11 @@ std::string emit_top(const Network& net, const Plan& plan) {
       << "wire " << li << "fire_ok;\n"
       << "wire " << li << "m_valid, " << li << "m_ready, " << li << "m_eot;\n"
       << "wire " << vec(lp.out_idx_w) << li << "m_index;\n";
+    if (plan.graded)
+      v << "wire " << vec(lp.out_pay_bits) << li << "m_payload;\n";
+    else  // binary spikes: the payload is always 1 and goes nowhere
+      v << "/* verilator lint_off UNUSEDSIGNAL */\nwire " << li
+        << "m_payload;\n/* verilator lint_on UNUSEDSIGNAL */\n";
     if (k == 0) {
       v << "assign " << li << "s_valid = s_evt_valid;\n"
         << "assign s_evt_ready = " << li << "s_ready;\n"
@@ -238,14 +261,21 @@ std::string emit_top(const Network& net, const Plan& plan) {
       v << "assign " << li << "s_valid = " << f << "m_valid;\n"
         << "assign " << f << "m_ready = " << li << "s_ready;\n"
         << "assign " << li << "s_eot = " << f << "m_data[0];\n"
-        << "assign " << li << "s_index = " << f << "m_data[" << prev.out_idx_w << ":1];\n"
-        << "assign " << li << "s_payload = 1'b1;\n";
+        << "assign " << li << "s_index = " << f << "m_data[" << prev.out_idx_w << ":1];\n";
+      if (plan.graded)  // the previous layer's event values, above the index in the FIFO word
+        v << "assign " << li << "s_payload = " << f << "m_data[" << prev.out_idx_w + prev.out_pay_bits << ":"
+          << prev.out_idx_w + 1 << "];\n";
+      else
+        v << "assign " << li << "s_payload = 1'b1;\n";
     }
     const Loihi2Params& q = l.neuron.loihi2;
     const bool loihi2 = l.neuron.model == NeuronModel::Loihi2;
+    const bool akida = l.neuron.model == NeuronModel::Akida, akida2 = l.neuron.model == NeuronModel::Akida2;
     const LoadPlan* load = load_of(plan, k);
+    const std::string bias_file = !lp.has_bias ? "" : lp.name + (akida || akida2 ? ".param.hex" : ".bias.hex");
+    const std::string bias_mem = akida || akida2 ? ".param" : ".bias";
     v << "\nsf_dense_engine #(\n"
-      << "    .MODEL(" << (loihi2 ? 1 : 0) << "),\n"
+      << "    .MODEL(" << (akida2 ? 3 : akida ? 2 : loihi2 ? 1 : 0) << "),\n"
       << "    .N_IN(" << lp.n_in << "), .N_OUT(" << lp.n_out << "), .P(" << lp.P << "),\n"
       << "    .IN_IDX_W(" << lp.in_idx_w << "), .OUT_IDX_W(" << lp.out_idx_w << "),\n"
       << "    .PAY_BITS(" << lp.pay_bits << "), .PAY_SIGNED(" << (lp.pay_signed ? 1 : 0) << "),\n"
@@ -259,13 +289,26 @@ std::string emit_top(const Network& net, const Plan& plan) {
       << np.leak.lambda << "),\n"
       << "    .DU(" << (loihi2 ? q.du : 0) << "), .DV(" << (loihi2 ? q.dv : 0) << "), .VTH("
       << (loihi2 ? q.vth : 0) << "), .BIAS_EXP(" << (loihi2 ? q.bias_exp : 0) << "), .WEIGHT_EXP("
-      << (loihi2 ? lp.hw_weight_exp : 0) << "), .DECAY_IMPL(" << lp.decay_impl << "),\n"
-      << "    .WEIGHT_FILE(\"" << (load ? "" : lp.name + ".weights.hex") << "\"), .BIAS_FILE(\""
-      << (lp.has_bias ? lp.name + ".bias.hex" : "") << "\"),\n"
+      << (loihi2 ? lp.hw_weight_exp : 0) << "), .DECAY_IMPL(" << lp.decay_impl << "),\n";
+    if (akida) {
+      const AkidaParams& q = l.neuron.akida;
+      v << "    .OUT_PAY_BITS(" << lp.out_pay_bits << "), .ACT_BITS(" << q.act_bits << "), .STEP_M("
+        << lp.hw_step_m << "), .STEP_F(" << lp.hw_step_f << "),\n";
+    }
+    if (akida2) {
+      const Akida2Params& q = l.neuron.akida2;
+      v << "    .OUT_PAY_BITS(" << lp.out_pay_bits << "), .INPUT_SHIFT(" << q.input_shift << "), .BUFFER_BITS("
+        << q.buffer_bits << "), .BIAS_SHIFT(" << q.bias_shift << "),\n"
+        << "    .RELU(" << (q.relu ? 1 : 0) << "), .MAX_EN(" << (q.has_max_value ? 1 : 0) << "), .MAX_VALUE("
+        << (q.has_max_value ? q.max_value : 255) << "), .MAX_VALUE_SHIFT(" << q.max_value_shift
+        << "), .OUT_SHIFT(" << q.output_shift << "), .OUTPUT_BITS(" << q.output_bits << "),\n";
+    }
+    v << "    .WEIGHT_FILE(\"" << (load ? "" : lp.name + ".weights.hex") << "\"), .BIAS_FILE(\""
+      << bias_file << "\"),\n"
       << "    .WEIGHT_STYLE(\"" << to_string(style_of(lp, ".weights")) << "\"), .ACC_STYLE(\""
       << to_string(style_of(lp, ".acc")) << "\"), .ACC1_STYLE(\"" << to_string(style_of(lp, ".acc1"))
       << "\"), .V_STYLE(\"" << to_string(style_of(lp, ".v"))
-      << "\"),\n    .BIAS_STYLE(\"" << to_string(style_of(lp, ".bias")) << "\"), .PEND_STYLE(\""
+      << "\"),\n    .BIAS_STYLE(\"" << to_string(style_of(lp, bias_mem)) << "\"), .PEND_STYLE(\""
       << to_string(style_of(lp, ".pend")) << "\")\n"
       << ") l" << k << "_engine (\n"
       << "    .clk(clk), .rst(rst),\n"
@@ -273,7 +316,7 @@ std::string emit_top(const Network& net, const Plan& plan) {
       << "s_eot), .s_index(" << li << "s_index), .s_payload(" << li << "s_payload),\n"
       << "    .fire_ok(" << li << "fire_ok),\n"
       << "    .m_valid(" << li << "m_valid), .m_ready(" << li << "m_ready), .m_eot(" << li
-      << "m_eot), .m_index(" << li << "m_index),\n"
+      << "m_eot), .m_index(" << li << "m_index), .m_payload(" << li << "m_payload),\n"
       << "    .dbg_st_we(dbg_l" << k << "_st_we), .dbg_st_addr(dbg_l" << k
       << "_st_addr), .dbg_st_data(dbg_l" << k << "_st_data),\n"
       << "    .dbg_rd_en(dbg_l" << k << "_rd_en), .dbg_rd_addr(" << dbg_addr_slice(plan, lp)
@@ -284,9 +327,10 @@ std::string emit_top(const Network& net, const Plan& plan) {
       << "assign dbg_l" << k << "_spk = " << li << "m_valid && " << li << "m_ready;\n"
       << "assign dbg_l" << k << "_spk_eot = " << li << "m_eot;\n"
       << "assign dbg_l" << k << "_spk_index = " << li << "m_index;\n";
+    if (plan.graded) v << "assign dbg_l" << k << "_spk_payload = " << li << "m_payload;\n";
     if (lp.has_fifo) {
       const std::string f = "f" + ks + "_";
-      const int w = 1 + lp.out_idx_w;
+      const int w = 1 + lp.out_idx_w + (plan.graded ? lp.out_pay_bits : 0);
       v << "\n/* AER FIFO after '" << lp.name << "': " << lp.fifo_depth << " words */\n"
         << "wire " << vec(w) << f << "m_data;\n"
         << "wire " << f << "m_valid, " << f << "m_ready;\n"
@@ -295,7 +339,8 @@ std::string emit_top(const Network& net, const Plan& plan) {
         << lp.fifo_addr_w << "), .STYLE(\"" << to_string(lp.fifo_mem.style) << "\")) f" << k
         << "_fifo (\n"
         << "    .clk(clk), .rst(rst),\n"
-        << "    .s_data({" << li << "m_index, " << li << "m_eot}), .s_valid(" << li
+        << "    .s_data({" << (plan.graded ? li + "m_payload, " : std::string()) << li << "m_index, " << li
+        << "m_eot}), .s_valid(" << li
         << "m_valid), .s_ready(" << li << "m_ready),\n"
         << "    .m_data(" << f << "m_data), .m_valid(" << f << "m_valid), .m_ready(" << f
         << "m_ready),\n"
@@ -309,7 +354,9 @@ std::string emit_top(const Network& net, const Plan& plan) {
         << "assign m_evt_valid = " << li << "m_valid;\n"
         << "assign " << li << "m_ready = m_evt_ready;\n"
         << "assign m_evt_eot = " << li << "m_eot;\n"
-        << "assign m_evt_index = " << li << "m_index;\n\n";
+        << "assign m_evt_index = " << li << "m_index;\n";
+      if (plan.graded) v << "assign m_evt_payload = " << li << "m_payload;\n";
+      v << "\n";
     }
   }
   v << "endmodule\n\n`resetall\n";
@@ -328,6 +375,7 @@ std::string emit_probes(const Plan& plan) {
     h << q << "spk = " << d << "spk;\n"
       << q << "spk_eot = " << d << "spk_eot;\n"
       << q << "spk_index = " << d << "spk_index;\n"
+      << (plan.graded ? q + "spk_payload = " + d + "spk_payload;\n" : std::string())
       << q << "st_we = " << d << "st_we;\n"
       << q << "st_addr = " << d << "st_addr;\n"
       << "  sf::sim::copy_bits(" << d << "st_data, p[" << k << "].st_data);\n";
@@ -357,9 +405,12 @@ std::string emit_probes(const Plan& plan) {
                                     "s_evt_eot",    "s_evt_index",  "s_evt_payload", "m_evt_valid",
                                     "m_evt_ready",  "m_evt_eot",    "m_evt_index", "dbg_rd_en",
                                     "dbg_rd_layer", "dbg_rd_addr",  "dbg_rd_valid", "dbg_rd_data"};
-  for (size_t k = 0; k < plan.layers.size(); ++k)
+  if (plan.graded) ports.push_back("m_evt_payload");
+  for (size_t k = 0; k < plan.layers.size(); ++k) {
     for (const char* f : {"spk", "spk_eot", "spk_index", "st_we", "st_addr", "st_data"})
       ports.push_back("dbg_l" + std::to_string(k) + "_" + f);
+    if (plan.graded) ports.push_back("dbg_l" + std::to_string(k) + "_spk_payload");
+  }
   if (!plan.loads.empty()) ports.insert(ports.end(), {"ld_we", "ld_addr", "ld_data"});
   h << "\n#ifdef SF_SYSTEMC\n#include <type_traits>\n"
     << "// (Verilator 5 declares the ports as references)\n"
@@ -409,7 +460,8 @@ EmitResult emit_verilog(const Network& net, const Plan& plan, const std::string&
     write_file_atomic(wf, weights_hex(l, lp));
     r.mem_files.push_back(wf);
     if (lp.has_bias) {
-      std::string bf = dir + "/" + lp.name + ".bias.hex";
+      const bool param = l.neuron.model == NeuronModel::Akida || l.neuron.model == NeuronModel::Akida2;
+      std::string bf = dir + "/" + lp.name + (param ? ".param.hex" : ".bias.hex");
       write_file_atomic(bf, bias_hex(l, lp));
       r.mem_files.push_back(bf);
     }
@@ -418,8 +470,9 @@ EmitResult emit_verilog(const Network& net, const Plan& plan, const std::string&
   write_file_atomic(r.top_file, emit_top(net, plan));
   write_file_atomic(dir + "/sf_probes.h", emit_probes(plan));
   const std::string t = absolute_path(templates_dir);
-  for (const char* f :
-       {"sf_ram_1r1w.v", "sf_aer_fifo.v", "sf_neuron_iflif.v", "sf_neuron_loihi2.v", "sf_dense_engine.v"})
+  // every lane the engine can instantiate (tools resolve modules of untaken generate branches too)
+  for (const char* f : {"sf_ram_1r1w.v", "sf_aer_fifo.v", "sf_neuron_iflif.v", "sf_neuron_loihi2.v",
+                        "sf_neuron_akida.v", "sf_neuron_akida2.v", "sf_dense_engine.v"})
     r.rtl_files.push_back(t + "/" + f);
   r.rtl_files.push_back(absolute_path(final_dir + "/sf_top.v"));
   std::string list;

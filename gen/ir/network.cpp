@@ -41,11 +41,83 @@ Leak parse_leak(const JsonCtx& c, const json& n, int v_bits) {
   return leak;
 }
 
-NeuronSpec parse_neuron(const JsonCtx& c, const json& layer) {
+// A per-neuron integer array `key` of exactly n_out entries in [lo, hi].
+std::vector<int64_t> get_per_neuron(const JsonCtx& c, const json& n, const std::string& key, int n_out,
+                                    int64_t lo, int64_t hi, const std::string& what) {
+  const json& a = c.require(n, key, "neuron.");
+  if (!a.is_array() || a.size() != static_cast<size_t>(n_out))
+    c.fail("neuron." + key, a.is_array() ? std::to_string(a.size()) + " entries" : describe(a),
+           std::to_string(n_out) + " entries (one per neuron)");
+  std::vector<int64_t> out;
+  for (int o = 0; o < n_out; ++o)
+    out.push_back(c.as_int(a[o], "neuron." + key + "[" + std::to_string(o) + "]", lo, hi,
+                           what + " (" + std::to_string(lo) + ".." + std::to_string(hi) + ")"));
+  return out;
+}
+
+// Akida 1.0 (semantics.md `akida`): threshold signed 20 bits (24 on the input
+// layer); act_step = mantissa / 2^frac_bits, a positive float32's exact value,
+// below 2^19 (2^23 on the input layer) like the threshold.
+void parse_akida(const JsonCtx& c, const json& n, int n_out, AkidaParams& q) {
+  c.check_object(n, "neuron", {"model", "act_bits", "act_step", "threshold", "input_layer"});
+  q.input_layer = c.get_bool_or(n, "input_layer", false, "neuron.");
+  q.act_bits = static_cast<int>(c.get_int(n, "act_bits", 1, 4, "neuron."));
+  if (q.act_bits == 3) c.fail("neuron.act_bits", "3", "1, 2 or 4 (Akida 1.0 activation bits)");
+  const int tb = q.input_layer ? 24 : 20;
+  const std::string tw = "a signed " + std::to_string(tb) + "-bit threshold" +
+                         (q.input_layer ? " (input layer)" : " (24 bits only with input_layer)");
+  q.threshold = get_per_neuron(c, n, "threshold", n_out, signed_min(tb), signed_max(tb), tw);
+  const json& st = c.require(n, "act_step", "neuron.");
+  if (!st.is_object()) c.fail("neuron.act_step", describe(st), "an object {\"mantissa\": M, \"frac_bits\": F}");
+  c.check_object(st, "neuron.act_step", {"mantissa", "frac_bits"});
+  q.act_step_m = static_cast<uint64_t>(c.get_int(st, "mantissa", 1, (int64_t{1} << 24) - 1, "neuron.act_step."));
+  q.act_step_f = static_cast<int>(c.get_int(st, "frac_bits", -104, 149, "neuron.act_step."));
+  // act_step < 2^(tb-1)  <=>  mantissa < 2^(tb-1+frac_bits)
+  const int e = tb - 1 + q.act_step_f;
+  if (e <= 0 || (e < 64 && q.act_step_m >= (uint64_t{1} << e)))
+    c.fail("neuron.act_step", std::to_string(q.act_step_m) + " / 2^" + std::to_string(q.act_step_f),
+           "0 < act_step < 2^" + std::to_string(tb - 1) + " (signed " + std::to_string(tb) +
+               "-bit range, as the threshold)");
+}
+
+// Akida 2.0 (semantics.md `akida2`), a Dense1D layer.
+void parse_akida2(const JsonCtx& c, const json& n, int n_out, Akida2Params& q) {
+  c.check_object(n, "neuron", {"model", "input_shift", "bias", "bias_shift", "buffer_bits", "relu", "max_value",
+                               "max_value_shift", "output_scale", "output_shift", "output_bits"});
+  q.input_shift = static_cast<int>(c.get_int_or(n, "input_shift", 0, 32, 0, "neuron."));
+  if (n.contains("bias")) q.bias = get_per_neuron(c, n, "bias", n_out, -128, 127, "an int8 bias");
+  q.bias_shift = static_cast<int>(c.get_int_or(n, "bias_shift", 0, 32, 0, "neuron."));
+  q.buffer_bits = static_cast<int>(c.get_int_or(n, "buffer_bits", 2, 32, 28, "neuron."));
+  q.relu = c.get_bool_or(n, "relu", false, "neuron.");
+  q.has_max_value = n.contains("max_value");
+  if (q.has_max_value && !q.relu)
+    c.fail("neuron.max_value", "a value with relu false", "max_value only with relu true (it bounds the ReLU)");
+  if (q.has_max_value) q.max_value = c.get_int(n, "max_value", 0, 255, "neuron.");
+  if (n.contains("max_value_shift") && !q.has_max_value)
+    c.fail("neuron.max_value_shift", "a value without max_value", "max_value_shift only with max_value");
+  q.max_value_shift = static_cast<int>(c.get_int_or(n, "max_value_shift", 0, 32, 0, "neuron."));
+  q.output_scale = get_per_neuron(c, n, "output_scale", n_out, 0, 255, "a uint8 output scale");
+  q.output_shift = static_cast<int>(c.get_int_or(n, "output_shift", -128, 127, 0, "neuron."));
+  q.output_bits = static_cast<int>(c.get_int(n, "output_bits", 4, 8, "neuron."));
+  if (q.output_bits != 4 && q.output_bits != 8)
+    c.fail("neuron.output_bits", std::to_string(q.output_bits), "4 or 8 (Akida 2.0 activation bits)");
+}
+
+NeuronSpec parse_neuron(const JsonCtx& c, const json& layer, int n_out) {
   const json& n = c.require(layer, "neuron");
   if (!n.is_object()) c.fail("neuron", describe(n), "an object");
   NeuronSpec spec;
-  std::string model = c.get_enum(n, "model", {"if", "lif", "loihi2"}, nullptr, "neuron.");
+  std::string model = c.get_enum(n, "model", {"if", "lif", "loihi2", "akida", "akida2"}, nullptr, "neuron.");
+  if (model == "akida") {
+    spec.model = NeuronModel::Akida;
+    parse_akida(c, n, n_out, spec.akida);
+    return spec;
+  }
+  if (model == "akida2") {
+    spec.model = NeuronModel::Akida2;
+    parse_akida2(c, n, n_out, spec.akida2);
+    return spec;
+  }
   if (model == "loihi2") {
     // Ranges of Lava's registers (notes/loihi2.md section 1); the golden model
     // checks them again, this names the file and field.
@@ -113,14 +185,36 @@ std::vector<int32_t> read_weight_file(const JsonCtx& c, const std::string& net_p
   return w;
 }
 
+// The weights a layer may hold: weight_bits two's complement; akida: symmetric
+// |w| <= 2^(b-1) - 1, and binary {0, 1} for b = 1.
+struct WeightLimits {
+  int64_t lo = 0, hi = 0;
+  std::string text;
+};
+WeightLimits weight_limits(const Layer& l) {
+  WeightLimits w;
+  const std::string b = std::to_string(l.weight_bits);
+  if (l.neuron.model == NeuronModel::Akida) {
+    w.hi = l.weight_bits == 1 ? 1 : signed_max(l.weight_bits);
+    w.lo = l.weight_bits == 1 ? 0 : -w.hi;
+    w.text = l.weight_bits == 1 ? std::string("a 1-bit akida weight (binary 0..1)")
+                                : "a " + b + "-bit symmetric akida weight (" + std::to_string(w.lo) + ".." +
+                                      std::to_string(w.hi) + ")";
+    return w;
+  }
+  w.lo = signed_min(l.weight_bits);
+  w.hi = signed_max(l.weight_bits);
+  w.text = "a " + b + "-bit signed integer (" + signed_range_text(l.weight_bits) + ")";
+  return w;
+}
+
 void check_weight_range(const JsonCtx& c, const Layer& l) {
+  const WeightLimits lim = weight_limits(l);
   for (int o = 0; o < l.n_out; ++o)
     for (int i = 0; i < l.n_in; ++i) {
       int64_t x = l.w(o, i);
-      if (x < signed_min(l.weight_bits) || x > signed_max(l.weight_bits))
-        c.fail("weight[" + std::to_string(o) + "][" + std::to_string(i) + "]", std::to_string(x),
-               "a " + std::to_string(l.weight_bits) + "-bit signed integer (" +
-                   signed_range_text(l.weight_bits) + ")");
+      if (x < lim.lo || x > lim.hi)
+        c.fail("weight[" + std::to_string(o) + "][" + std::to_string(i) + "]", std::to_string(x), lim.text);
     }
 }
 
@@ -164,18 +258,33 @@ Layer parse_layer(const std::string& path, const json& lj, size_t index, int n_i
   if (int64_t{l.n_in} * l.n_out > kMaxSynapses)
     c.fail("in*out", std::to_string(int64_t{l.n_in} * l.n_out),
            "at most " + std::to_string(kMaxSynapses) + " synapses per layer");
-  l.weight_bits = static_cast<int>(c.get_int(lj, "weight_bits", 2, 16));
-  l.neuron = parse_neuron(c, lj);
+  l.weight_bits = static_cast<int>(c.get_int(lj, "weight_bits", 1, 16));
+  l.neuron = parse_neuron(c, lj, l.n_out);
   const bool loihi2 = l.neuron.model == NeuronModel::Loihi2;
+  const bool akida = l.neuron.model == NeuronModel::Akida, akida2 = l.neuron.model == NeuronModel::Akida2;
   if (loihi2 && l.weight_bits > 9)
     c.fail("weight_bits", std::to_string(l.weight_bits),
            "2..9 for model \"loihi2\" (prepared Loihi weights lie in -256..255)");
+  if (akida) {
+    const int b = l.weight_bits;
+    const bool ok = b == 1 || b == 2 || b == 4 || (b == 8 && l.neuron.akida.input_layer);
+    if (!ok)
+      c.fail("weight_bits", std::to_string(b),
+             "1, 2 or 4 for model \"akida\" (8 only with neuron.input_layer true)");
+  } else if (akida2) {
+    if (l.weight_bits != 4 && l.weight_bits != 8)
+      c.fail("weight_bits", std::to_string(l.weight_bits), "4 or 8 for model \"akida2\" (int4 / int8 weights)");
+  } else if (l.weight_bits < 2) {
+    c.fail("weight_bits", std::to_string(l.weight_bits),
+           "an integer in 2..16 (1-bit binary weights only with model \"akida\")");
+  }
 
   const bool inline_w = lj.contains("weights"), file_w = lj.contains("weights_file");
   if (inline_w == file_w)
     c.fail("weights", inline_w ? "both weights and weights_file" : "neither weights nor weights_file",
            "exactly one of them");
   if (inline_w) {
+    const WeightLimits lim = weight_limits(l);
     const json& w = lj.at("weights");
     if (!w.is_array() || w.size() != static_cast<size_t>(l.n_out))
       c.fail("weights", w.is_array() ? std::to_string(w.size()) + " rows" : describe(w),
@@ -189,16 +298,18 @@ Layer parse_layer(const std::string& path, const json& lj, size_t index, int n_i
                std::to_string(l.n_in) + " entries");
       for (int i = 0; i < l.n_in; ++i)
         l.weights[static_cast<size_t>(o) * l.n_in + i] = static_cast<int32_t>(
-            c.as_int(row[i], "weight[" + std::to_string(o) + "][" + std::to_string(i) + "]",
-                     signed_min(l.weight_bits), signed_max(l.weight_bits),
-                     "a " + std::to_string(l.weight_bits) + "-bit signed integer (" +
-                         signed_range_text(l.weight_bits) + ")"));
+            c.as_int(row[i], "weight[" + std::to_string(o) + "][" + std::to_string(i) + "]", lim.lo, lim.hi,
+                     lim.text));
     }
   } else {
     l.weights = read_weight_file(c, path, lj.at("weights_file"), l);
     check_weight_range(c, l);
   }
 
+  if (lj.contains("bias") && (akida || akida2))
+    c.fail("bias", "a layer bias with model \"" + std::string(to_string(l.neuron.model)) + "\"",
+           akida ? "no layer bias (akida folds it into neuron.threshold)"
+                 : "no layer bias (akida2 takes its int8 bias in neuron.bias)");
   if (lj.contains("bias")) {
     const json& b = lj.at("bias");
     // if/lif: a v_bits value; loihi2: bias_mant, a 13-bit signed mantissa
@@ -226,7 +337,51 @@ Layer parse_layer(const std::string& path, const json& lj, size_t index, int n_i
   return l;
 }
 
+bool akida_model(NeuronModel m) { return m == NeuronModel::Akida || m == NeuronModel::Akida2; }
+
+// The rules of an akida / akida2 network for its layer k (just parsed): one
+// model for the whole network, and inputs each layer can take (semantics.md).
+void check_akida_family(const std::string& path, const Network& net, size_t k) {
+  const Layer& l = net.layers[k];
+  JsonCtx c(path, "layer '" + l.name + "'");
+  const NeuronModel first = net.layers.front().neuron.model;
+  if (akida_model(l.neuron.model) != akida_model(first) || (akida_model(first) && l.neuron.model != first))
+    c.fail("neuron.model", std::string("\"") + to_string(l.neuron.model) + "\" after \"" + to_string(first) + "\" layers",
+           "one model for the whole network (\"akida\" and \"akida2\" layers are stateless with "
+           "multi-bit events; they mix neither with each other nor with other models)");
+  if (l.neuron.model == NeuronModel::Akida) {
+    if (l.neuron.akida.input_layer && k > 0)
+      c.fail("neuron.input_layer", "true on layer " + std::to_string(k),
+             "false: only the first layer is an input layer (InputConvolutional)");
+    if (k == 0) {
+      const int b = net.input_payload_bits;
+      const bool ok = b == 1 || b == 2 || b == 4 || (b == 8 && l.neuron.akida.input_layer);
+      if (net.input_payload_signed || !ok)
+        JsonCtx(path, "").fail("input.payload_bits",
+                               std::to_string(b) + (net.input_payload_signed ? " signed" : " unsigned"),
+                               "unsigned 1, 2 or 4 bits for an \"akida\" network (8 when its first layer has "
+                               "input_layer true)");
+    }
+  }
+  if (l.neuron.model == NeuronModel::Akida2 && k == 0 && net.input_payload_bits != 4 && net.input_payload_bits != 8)
+    JsonCtx(path, "").fail("input.payload_bits", std::to_string(net.input_payload_bits),
+                           "4 or 8 for an \"akida2\" network (Akida 2.0 input bits)");
+}
+
 }  // namespace
+
+PayloadFormat layer_input_payload(const Network& net, size_t k) {
+  if (k == 0) return {net.input_payload_bits, net.input_payload_signed};
+  return layer_output_payload(net.layers[k - 1]);
+}
+
+PayloadFormat layer_output_payload(const Layer& layer) {
+  switch (layer.neuron.model) {
+    case NeuronModel::Akida: return {layer.neuron.akida.act_bits, false};
+    case NeuronModel::Akida2: return {layer.neuron.akida2.output_bits, !layer.neuron.akida2.relu};
+    default: return {1, false};
+  }
+}
 
 int64_t Network::payload_max() const { return (int64_t{1} << (input_payload_bits - (input_payload_signed ? 1 : 0))) - 1; }
 int64_t Network::payload_min() const {
@@ -238,6 +393,8 @@ const char* to_string(NeuronModel m) {
     case NeuronModel::If: return "if";
     case NeuronModel::Lif: return "lif";
     case NeuronModel::Loihi2: return "loihi2";
+    case NeuronModel::Akida: return "akida";
+    case NeuronModel::Akida2: return "akida2";
   }
   return "?";
 }
@@ -318,6 +475,7 @@ Network load_network(const std::string& path) {
   for (size_t k = 0; k < layers.size(); ++k) {
     net.layers.push_back(parse_layer(path, layers[k], k, n_in));
     n_in = net.layers.back().n_out;
+    check_akida_family(path, net, k);
     if (net.layers.back().neuron.model == NeuronModel::Loihi2 && k > 0 && !net.is_loihi2())
       JsonCtx(path, "layer '" + net.layers.back().name + "'")
           .fail("neuron.model", "\"loihi2\" after \"if\"/\"lif\" layers",
@@ -362,6 +520,27 @@ void save_network(const Network& net, const std::string& path) {
     }
     lj["weights"] = std::move(w);
     if (l.has_bias()) lj["bias"] = l.bias;
+    if (l.neuron.model == NeuronModel::Akida) {
+      const AkidaParams& q = l.neuron.akida;
+      lj["neuron"] = {{"model", "akida"},
+                      {"act_bits", q.act_bits},
+                      {"act_step", {{"mantissa", q.act_step_m}, {"frac_bits", q.act_step_f}}},
+                      {"threshold", q.threshold},
+                      {"input_layer", q.input_layer}};
+    } else if (l.neuron.model == NeuronModel::Akida2) {
+      const Akida2Params& q = l.neuron.akida2;
+      json n = {{"model", "akida2"},       {"input_shift", q.input_shift}, {"bias_shift", q.bias_shift},
+                {"buffer_bits", q.buffer_bits}, {"relu", q.relu},        {"output_scale", q.output_scale},
+                {"output_shift", q.output_shift}, {"output_bits", q.output_bits}};
+      if (!q.bias.empty()) n["bias"] = q.bias;
+      if (q.has_max_value) n["max_value"] = q.max_value, n["max_value_shift"] = q.max_value_shift;
+      lj["neuron"] = std::move(n);
+    }
+    if (l.neuron.model == NeuronModel::Akida || l.neuron.model == NeuronModel::Akida2) {
+      if (l.parallel > 0) lj["hardware"] = {{"parallel", l.parallel}};
+      layers.push_back(std::move(lj));
+      continue;
+    }
     if (l.neuron.model == NeuronModel::Loihi2) {
       const Loihi2Params& q = l.neuron.loihi2;
       lj["neuron"] = {{"model", "loihi2"}, {"du", q.du},         {"dv", q.dv},

@@ -13,7 +13,7 @@ namespace sf {
 
 // Neuron models of spec/semantics.md. Each model is a plug-in point: the golden
 // model, the generator and the RTL each have one implementation per model.
-enum class NeuronModel { If, Lif, Loihi2 };
+enum class NeuronModel { If, Lif, Loihi2, Akida, Akida2 };
 
 enum class FireRule { Ge, Gt };  // s = v >= θ  |  s = v > θ
 
@@ -61,10 +61,47 @@ struct Loihi2Params {
   int weight_exp = 0;  // -8..7, applied to the summed input (floor for < 0)
 };
 
+// Parameters of the `akida` model (Akida 1.0, semantics.md), dense layers
+// (FullyConnected; InputConvolutional-style input layer with input_layer).
+// Stateless: each step's output is the activation of that step's potential
+// p = Σ w·x. The layer's input bits are those of its inputs: the network's
+// input_payload_bits for the first layer, the previous layer's act_bits after.
+// Weights: Layer::weight_bits in {1, 2, 4} (8 on the input layer), |w| <= 2^(b-1) - 1
+// (b = 1: binary {0, 1}). Outputs: unsigned act_bits events, value 0 not emitted.
+struct AkidaParams {
+  bool input_layer = false;        // 8-bit inputs/weights allowed, 24-bit thresholds
+  int act_bits = 1;                // {1, 2, 4}
+  std::vector<int64_t> threshold;  // per neuron (n_out entries), signed 20 bits (24 input layer)
+  // act_step = act_step_m / 2^act_step_f exactly (a float32 is such a ratio), one per layer
+  uint64_t act_step_m = 1;
+  int act_step_f = 0;
+};
+
+// Parameters of the `akida2` model (Akida 2.0, semantics.md), dense layers
+// (Dense1D). Weights: Layer::weight_bits 4 or 8, two's complement. Stateless.
+// Inputs: the network's input payload (input_bits, signed or not) for the
+// first layer, the previous layer's output after. Outputs: output_bits events,
+// unsigned after ReLU, signed otherwise; value 0 not emitted.
+struct Akida2Params {
+  int input_shift = 0;              // x << input_shift, 0..32, one per layer
+  std::vector<int64_t> bias;        // int8 per neuron (empty: none)
+  int bias_shift = 0;               // 0..32
+  int buffer_bits = 28;             // signed accumulator, saturated on the final sum, 2..32
+  bool relu = false;
+  bool has_max_value = false;       // ReLU clamp at max_value << max_value_shift
+  int64_t max_value = 0;            // uint8
+  int max_value_shift = 0;          // 0..32
+  std::vector<int64_t> output_scale;  // uint8 per neuron (n_out entries)
+  int output_shift = 0;             // int8: >= 0 left, < 0 right with round half up; one per layer
+  int output_bits = 8;              // 4 or 8
+};
+
 struct NeuronSpec {
   NeuronModel model = NeuronModel::If;
   IfLifParams iflif;    // valid for If and Lif
   Loihi2Params loihi2;  // valid for Loihi2
+  AkidaParams akida;    // valid for Akida
+  Akida2Params akida2;  // valid for Akida2
 };
 
 enum class LayerType { Dense };
@@ -99,10 +136,32 @@ struct Network {
   // True when the layers use the `loihi2` model (a network never mixes it with
   // `if` / `lif`: the models differ in synaptic delay).
   bool is_loihi2() const { return !layers.empty() && layers.front().neuron.model == NeuronModel::Loihi2; }
+  // True when the layers use `akida` or `akida2` (a network never mixes them
+  // with each other or with other models): stateless layers, multi-bit events.
+  bool is_akida() const {
+    return !layers.empty() &&
+           (layers.front().neuron.model == NeuronModel::Akida || layers.front().neuron.model == NeuronModel::Akida2);
+  }
   // Largest / smallest payload an input event may carry.
   int64_t payload_max() const;
   int64_t payload_min() const;
 };
+
+// Payload of the events a layer receives or emits: `bits` wide, two's
+// complement when `is_signed`. Binary spikes are {1, false} (payload 1).
+struct PayloadFormat {
+  int bits = 1;
+  bool is_signed = false;
+  int64_t min() const { return is_signed ? -(int64_t{1} << (bits - 1)) : 0; }
+  int64_t max() const { return (int64_t{1} << (bits - (is_signed ? 1 : 0))) - 1; }
+  bool binary() const { return bits == 1 && !is_signed; }
+};
+// What layer `k` receives: the network's input payload for k = 0, else what
+// layer k-1 emits.
+PayloadFormat layer_input_payload(const Network& net, size_t k);
+// What a layer emits: binary spikes (if, lif, loihi2); akida: unsigned
+// act_bits values; akida2: output_bits values, unsigned after ReLU, signed otherwise.
+PayloadFormat layer_output_payload(const Layer& layer);
 
 // Names used in files and messages.
 const char* to_string(NeuronModel m);

@@ -90,6 +90,14 @@ int lane_luts(const LayerPlan& lp, const Layer& l) {
   // compare; Yosys synth_ice40 measured 644 LUT4 for the lane alone at du = dv = 1000
   // (tests/rtl_lane_loihi2), the weight_exp shift is wiring.
   if (l.neuron.model == NeuronModel::Loihi2) return lp.acc_bits + mult + (lp.decay_impl == 0 ? 200 : 520);
+  // akida: p - T and a ladder of 2^act_bits - 1 constant compares (modelled, not measured)
+  if (l.neuron.model == NeuronModel::Akida)
+    return lp.acc_bits + mult + ((1 << l.neuron.akida.act_bits) - 1) * std::max(lp.acc_bits, lp.bias_bits) / 2 + 8;
+  // akida2: bias add and saturation, ReLU clamp, 8-bit scale multiply, rounding shift (modelled)
+  if (l.neuron.model == NeuronModel::Akida2) {
+    const int b = l.neuron.akida2.buffer_bits;
+    return lp.acc_bits + mult + 2 * lp.sum_bits + 2 * b + 8 * b + 2 * (b + 9);
+  }
   int leak = l.neuron.iflif.leak.kind == LeakKind::Mult ? lp.v_bits * 4 : lp.v_bits;
   return lp.acc_bits + mult + 4 * (std::max(lp.v_bits, lp.acc_bits) + 2) + leak;
 }
@@ -239,6 +247,14 @@ void plan_memories(const Layer& l, LayerPlan& lp) {
   lp.mems.clear();
   lp.mems.push_back(make_mem(l.name + ".weights", lp.P * lp.w_bits, l.n_in * lp.C));
   lp.mems.push_back(make_mem(l.name + ".acc", lp.P * lp.acc_bits, lp.C));
+  if (l.neuron.model == NeuronModel::Akida || l.neuron.model == NeuronModel::Akida2) {
+    // stateless: no v memory; the per-neuron parameters in the bias memory's place
+    lp.mems.push_back(make_mem(l.name + ".param", lp.P * lp.bias_bits, lp.C));
+    lp.dsp = 0;
+    lp.lane_luts = 150 + lp.P * lane_luts(lp, l);
+    update_luts(lp);
+    return;
+  }
   // loihi2: the second acc bank of the one-step synaptic delay
   if (l.neuron.model == NeuronModel::Loihi2) lp.mems.push_back(make_mem(l.name + ".acc1", lp.P * lp.acc_bits, lp.C));
   lp.mems.push_back(make_mem(l.name + ".v", lp.P * lp.v_bits, lp.C));
@@ -248,6 +264,41 @@ void plan_memories(const Layer& l, LayerPlan& lp) {
   lp.dsp = l.neuron.model == NeuronModel::Loihi2 && lp.decay_impl == 0 ? lp.P * loihi2_lane_dsp(l.neuron.loihi2) : 0;
   lp.lane_luts = 150 + lp.P * lane_luts(lp, l);
   update_luts(lp);
+}
+
+// The widths of an akida / akida2 layer: weights (akida's binary 1-bit weights
+// take 2 signed bits), the input sum proved over the layer's input payload
+// range, the lane's per-neuron parameter word and its state word.
+void plan_akida(const std::string& net_file, const Layer& l, const PayloadFormat& in, LayerPlan& lp) {
+  const std::string at = net_file + ": layer '" + l.name + "': ";
+  lp.w_bits = std::max(2, l.weight_bits);
+  derive_acc_range(l, in.min(), in.max(), lp);
+  lp.has_bias = true;  // the param memory
+  if (l.neuron.model == NeuronModel::Akida) {
+    const AkidaParams& q = l.neuron.akida;
+    int64_t lo = 0, hi = 0;
+    for (int64_t t : q.threshold) lo = std::min(lo, t), hi = std::max(hi, t);
+    lp.bias_bits = std::max(2, bits_for_range(lo, hi));  // the lane's T_BITS
+    lp.v_bits = lp.acc_bits;                            // state "p": the step's potential
+    uint64_t m = q.act_step_m;
+    int f = q.act_step_f;
+    while (m > 1 && (m & 1u) == 0) m >>= 1, --f;
+    if (f > 40) m = 1, f = 40;  // every rung floor((j-1) m / 2^K) is 0 either way (K >= 37)
+    if (f < -24 || m >= (uint64_t{1} << 31))
+      throw InputError(at + "act_step: found " + std::to_string(q.act_step_m) + " / 2^" +
+                       std::to_string(q.act_step_f) + ", expected a float32 value below 2^23");
+    lp.hw_step_m = static_cast<int64_t>(m);
+    lp.hw_step_f = f;
+  } else {
+    const Akida2Params& q = l.neuron.akida2;
+    lp.bias_bits = 16;  // {output_scale uint8, bias int8}
+    lp.v_bits = q.buffer_bits;  // state "acc": the saturated accumulator
+    lp.sum_bits = lp.acc_bits + q.input_shift;
+    if (lp.sum_bits > 48)
+      throw InputError(at + "input sum << input_shift: needs " + std::to_string(lp.sum_bits) +
+                       " bits (input sum " + std::to_string(lp.acc_bits) + " bits, input_shift " +
+                       std::to_string(q.input_shift) + "), expected at most 48 (the akida2 lane's SUM_BITS)");
+  }
 }
 
 void set_parallel(const Layer& l, LayerPlan& lp, int P) {
@@ -304,7 +355,14 @@ Plan plan_network(const Network& net, const PlanOptions& opt, const std::string&
       int64_t hi = *std::max_element(l.bias.begin(), l.bias.end());
       lp.bias_bits = std::max(2, bits_for_range(lo, hi));
     }
-    if (l.neuron.model == NeuronModel::Loihi2) {
+    const PayloadFormat in_pay = layer_input_payload(net, k), out_pay = layer_output_payload(l);
+    lp.pay_bits = in_pay.bits;
+    lp.pay_signed = in_pay.is_signed;
+    lp.out_pay_bits = out_pay.bits;
+    lp.out_pay_signed = out_pay.is_signed;
+    if (l.neuron.model == NeuronModel::Akida || l.neuron.model == NeuronModel::Akida2) {
+      plan_akida(net_file, l, in_pay, lp);
+    } else if (l.neuron.model == NeuronModel::Loihi2) {
       // the RTL's weights are w >> w_shift; the sums are proved on those
       lp.v_bits = 48;
       lp.w_shift = common_trailing_zeros(l.weights);
@@ -343,11 +401,16 @@ Plan plan_network(const Network& net, const PlanOptions& opt, const std::string&
       lp.fifo_depth = static_cast<int>(int64_t{1} << clog2(std::max<int64_t>(2 * one, 4)));
       if (lp.fifo_depth > 512) lp.fifo_depth = static_cast<int>(int64_t{1} << clog2(one));
       lp.fifo_addr_w = clog2(lp.fifo_depth);
-      lp.fifo_mem = make_mem(l.name + ".fifo", 1 + lp.out_idx_w, lp.fifo_depth);
+      // {payload, index, eot}: akida events carry their value to the next layer
+      lp.fifo_mem = make_mem(l.name + ".fifo", 1 + lp.out_idx_w + (net.is_akida() ? lp.out_pay_bits : 0),
+                             lp.fifo_depth);
     }
     plan.layers.push_back(lp);
   }
   plan.out_idx_w = plan.layers.back().out_idx_w;
+  plan.graded = net.is_akida();
+  plan.out_pay_bits = plan.layers.back().out_pay_bits;
+  plan.out_pay_signed = plan.layers.back().out_pay_signed;
 
   // Automatic parallelism: give lanes to the layer with the most cycles per
   // worst-case timestep (n_in events x C chunks) while the modelled LUTs, the

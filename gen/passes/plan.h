@@ -39,6 +39,10 @@ struct LayerPlan {
   int in_idx_w = 1, out_idx_w = 1;
   int pay_bits = 1;           // input payload width of this layer
   bool pay_signed = false;
+  // output event payload: 1 (binary spikes; no payload travels) or, for akida /
+  // akida2, the activation width (act_bits / output_bits; akida2 signed unless ReLU)
+  int out_pay_bits = 1;
+  bool out_pay_signed = false;
   int w_bits = 0, v_bits = 0, bias_bits = 2;  // v_bits: state bits per lane (loihi2: {u, v} = 48)
   // loihi2: the weights' common trailing zero bits, dropped from the weight
   // memory (w >> w_shift) and folded into the exponent the RTL applies to the
@@ -52,10 +56,20 @@ struct LayerPlan {
   // picks 1 when the layer's DSP need would pass the device's DSP count.
   int decay_impl = 0;
   int dsp = 0;  // modelled SB_MAC16 blocks of the layer (decay_impl 0)
+  // akida: act_step as the lane takes it (sf_neuron_akida STEP_M / STEP_F), the
+  // same ladder of thresholds: normalized (odd mantissa), and a step so small
+  // that every rung is 0 (frac_bits > 40) as 1 / 2^40, which has the same rungs.
+  int64_t hw_step_m = 1;
+  int hw_step_f = 0;
+  // akida2: width of the lane's exact sum (acc << input_shift)
+  int sum_bits = 0;
   bool has_bias = false;
   int64_t acc_min = 0, acc_max = 0;  // proved range of any step's input sum
   int acc_bits = 0;
-  std::vector<MemPlan> mems;   // weights, acc, v, (bias), (pend)
+  // weights, acc, v, (bias), (pend); akida / akida2: weights, acc, param (no
+  // state memory: the layers are stateless). bias_bits is then the width of
+  // one lane's param word: akida the threshold, akida2 {output_scale, bias}, 16.
+  std::vector<MemPlan> mems;
   // AER FIFO after this layer (absent after the last layer)
   bool has_fifo = false;
   int fifo_depth = 0, fifo_addr_w = 0;
@@ -91,6 +105,11 @@ struct Plan {
   int in_pay_bits = 1;
   bool in_pay_signed = false;
   int out_idx_w = 1;
+  // akida / akida2: events carry values, through the FIFOs and on sf_top's
+  // m_evt_payload (out_pay_bits wide, two's complement when out_pay_signed)
+  bool graded = false;
+  int out_pay_bits = 1;
+  bool out_pay_signed = false;
   int total_ebr = 0;
   int total_spram = 0;
   int est_luts = 0;

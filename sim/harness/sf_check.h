@@ -5,12 +5,13 @@
 // The expectation file (golden spikes and states, predicted cycles) comes from
 // the CLI. Every cycle the checker offers the next input word, watches every
 // layer's output handshakes and state writes, and compares:
-//   - each output event, in the cycle it appears, with the next expected spike;
+//   - each output event, in the cycle it appears, with the next expected spike
+//     (index, and for graded layers, akida / akida2, its value);
 //   - the full state of a layer (every state variable of its neuron model: v,
 //     and u for loihi2) when it emits its end-of-timestep marker;
 //   - the cycles of every timestep with the generator's cycle model;
 //   - after the last timestep, every layer's state read back through the
-//     debug read port.
+//     debug read port (layers that keep state: not the stateless akida ones).
 // The first difference stops the run.
 //
 // A Dut adapter provides:
@@ -62,6 +63,13 @@ struct LayerExpect {
   int n_out = 0, P = 1, lane_bits = 0;           // lane_bits: state word bits per lane
   std::vector<std::vector<int>> spikes;          // [t] neurons ascending
   std::vector<StateField> state;
+  // graded layers (akida / akida2): each event's value, [t] parallel to spikes, and how
+  // the payload port encodes it (pay_bits wide, two's complement when pay_signed)
+  bool graded = false;
+  int pay_bits = 1;
+  bool pay_signed = false;
+  std::vector<std::vector<int64_t>> payloads;
+  bool readback = true;                          // state kept, read back after the run
 };
 
 struct Sample {
@@ -72,7 +80,7 @@ struct Sample {
 };
 
 struct Observed {
-  std::vector<std::vector<std::array<int64_t, 2>>> spikes;  // [layer] (t, n)
+  std::vector<std::vector<std::array<int64_t, 3>>> spikes;  // [layer] (t, n, payload)
   std::vector<std::vector<std::vector<std::vector<int64_t>>>> state;  // [layer][field][t][n]
   std::vector<uint64_t> cycles;
 };
@@ -94,6 +102,13 @@ inline Sample parse_sample(const json& s) {
     le.P = l.at("P").get<int>();
     le.lane_bits = l.at("lane_bits").get<int>();
     le.spikes = l.at("spikes").get<std::vector<std::vector<int>>>();
+    if (l.contains("payloads")) {
+      le.graded = true;
+      le.payloads = l.at("payloads").get<std::vector<std::vector<int64_t>>>();
+      le.pay_bits = l.at("pay_bits").get<int>();
+      le.pay_signed = l.at("pay_signed").get<bool>();
+    }
+    le.readback = l.value("readback", true);
     for (const auto& f : l.at("state"))
       le.state.push_back({f.at("name").get<std::string>(), f.at("lo").get<int>(), f.at("bits").get<int>(),
                           f.at("expect").get<std::vector<std::vector<int64_t>>>()});
@@ -119,6 +134,7 @@ void check_debug_reads(Dut& dut, const Sample& s, uint64_t cycle, Mismatch& mm) 
 
   for (size_t k = 0; k < s.layers.size() && !mm.hit; ++k) {
     const LayerExpect& le = s.layers[k];
+    if (!le.readback) continue;  // stateless: nothing to read back
     const int chunks = (le.n_out + le.P - 1) / le.P;
     for (int c = 0; c < chunks && !mm.hit; ++c, ++cycle) {
       DutInputs in;
@@ -278,7 +294,11 @@ Mismatch run_sample(Dut& dut, const Sample& s, Observed& obs, uint64_t trace_unt
       const auto& exp = le.spikes[static_cast<size_t>(t)];
       if (!p.spk_eot) {
         const int got = static_cast<int>(p.spk_index);
-        obs.spikes[k].push_back({t, got});
+        const int64_t got_pay =
+            !le.graded ? 1
+            : le.pay_signed ? signed_field({p.spk_payload}, 0, le.pay_bits)
+                            : static_cast<int64_t>(p.spk_payload & ((uint64_t{1} << le.pay_bits) - 1));
+        obs.spikes[k].push_back({t, got, got_pay});
         if (next_spk[k] >= exp.size() || exp[next_spk[k]] != got) {
           std::ostringstream o;
           o << "MISMATCH " << fmt_where(le, got, t, cycle) << ": expected "
@@ -287,6 +307,16 @@ Mismatch run_sample(Dut& dut, const Sample& s, Observed& obs, uint64_t trace_unt
             << ", got spike of neuron " << got;
           mm = {true, cycle, o.str()};
           break;
+        }
+        if (le.graded) {
+          const int64_t want = le.payloads[static_cast<size_t>(t)][next_spk[k]];
+          if (got_pay != want) {
+            std::ostringstream o;
+            o << "MISMATCH " << fmt_where(le, got, t, cycle) << ": event value expected " << want << ", got "
+              << got_pay;
+            mm = {true, cycle, o.str()};
+            break;
+          }
         }
         ++next_spk[k];
         continue;

@@ -11,6 +11,7 @@ struct Probe {
   bool spk = false;        // an output event handshake this cycle
   bool spk_eot = false;    // ... and it is the end-of-timestep marker
   uint32_t spk_index = 0;
+  uint32_t spk_payload = 1;  // the event's value (raw bits; graded layers only, else 1)
   bool st_we = false;      // a v-memory write this cycle (fire phase)
   uint32_t st_addr = 0;    // chunk
   std::vector<uint32_t> st_data;  // P lanes x V_BITS, lane 0 in the low bits

@@ -2,7 +2,8 @@
 // co-simulated by `spikeforge sim`. Any mismatch fails with the seed, so the
 // case can be replayed: cosim_random --spikeforge BIN --first SEED --count 1 --keep DIR.
 // --backend verilator|systemc|hls picks the simulator `spikeforge sim` holds to
-// the golden model (default verilator); --model loihi2 draws loihi2 networks.
+// the golden model (default verilator); --model loihi2 / akida / akida2 draws
+// networks of that model.
 // With --lint VERILATOR it only generates each network's RTL and lints it with
 // `verilator --lint-only -Wall` (every random parameter set must be clean).
 #include <cstdio>
@@ -31,15 +32,22 @@ int main(int argc, char** argv) {
     else if (a == "--backend") backend = argv[i + 1];
     else if (a == "--model") model = argv[i + 1];
   }
+  if (model != "iflif" && model != "loihi2" && model != "akida" && model != "akida2") {
+    std::fprintf(stderr, "cosim_random: --model %s: expected iflif, loihi2, akida or akida2\n", model.c_str());
+    return 2;
+  }
   if (spikeforge.empty()) {
-    std::fprintf(stderr, "usage: cosim_random --spikeforge BIN [--first S] [--count N] [--keep DIR] [--lint VERILATOR] [--backend B] [--model iflif|loihi2]\n");
+    std::fprintf(stderr, "usage: cosim_random --spikeforge BIN [--first S] [--count N] [--keep DIR] [--lint VERILATOR] [--backend B] [--model iflif|loihi2|akida|akida2]\n");
     return 2;
   }
   const fs::path base = keep.empty() ? fs::temp_directory_path() / ("sf-random-" + model + "-" + std::to_string(first))
                                      : fs::path(keep);
   int failed = 0;
   for (uint64_t seed = first; seed < first + count; ++seed) {
-    sf::test::RandomNet rn = model == "loihi2" ? sf::test::random_loihi2_net(seed) : sf::test::random_net(seed);
+    sf::test::RandomNet rn = model == "loihi2"   ? sf::test::random_loihi2_net(seed)
+                             : model == "akida"  ? sf::test::random_akida_net(seed)
+                             : model == "akida2" ? sf::test::random_akida2_net(seed)
+                                                 : sf::test::random_net(seed);
     const fs::path dir = base / ("seed" + std::to_string(seed));
     fs::create_directories(dir);
     const std::string net = (dir / "net.json").string(), in = (dir / "in.json").string();

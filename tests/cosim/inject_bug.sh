@@ -96,4 +96,37 @@ fresh_home
 mutate_rtl sf_dense_engine.v "assign a_j = fire_j >>> (-WEIGHT_EXP);" "assign a_j = fire_j / (1 <<< (-WEIGHT_EXP));"
 expect_caught "loihi2 weight_exp rounds toward zero"
 
+# akida layers (multi-bit events through the FIFO; 14 lanes in the first layer)
+net=mutant_akida_net.json
+raster=mutant_akida_in.json
+fresh_home
+run_sim || { echo "unmodified RTL failed on the akida network:"; cat "$tmp/out.txt"; exit 1; }
+echo "unmodified RTL, akida network: pass"
+
+# 9. The emitted event takes lane 0's value instead of the emitted lane's.
+fresh_home
+mutate_rtl sf_dense_engine.v "epay_reg[emit_lane*OUT_PAY_BITS +: OUT_PAY_BITS]" "epay_reg[0 +: OUT_PAY_BITS]"
+expect_caught "akida event value of the wrong lane"
+
+# 10. Not stateless: the fire phase keeps the step's sums instead of clearing them.
+fresh_home
+mutate_rtl sf_dense_engine.v "            acc_wfire = 1'b1;
+            acc_waddr = fchunk_reg;
+            acc_wdata = {P*ACC_BITS{1'b0}};" "            acc_wfire = 1'b1;
+            acc_waddr = fchunk_reg;
+            acc_wdata = (MODEL == 2) ? acc_fire : {P*ACC_BITS{1'b0}};"
+expect_caught "akida sums carried over"
+
+# akida2 layers (input_shift 6 on the second layer, signed outputs)
+net=mutant_akida2_net.json
+raster=mutant_akida2_in.json
+fresh_home
+run_sim || { echo "unmodified RTL failed on the akida2 network:"; cat "$tmp/out.txt"; exit 1; }
+echo "unmodified RTL, akida2 network: pass"
+
+# 11. input_shift dropped: the lane sees the plain input sum.
+fresh_home
+mutate_rtl sf_dense_engine.v "assign sum_j = {fire_j, {INPUT_SHIFT{1'b0}}};" "assign sum_j = {{INPUT_SHIFT{fire_j[ACC_BITS-1]}}, fire_j};"
+expect_caught "akida2 input_shift dropped"
+
 echo "all injected bugs caught ($backend)"

@@ -137,4 +137,150 @@ RandomNet random_loihi2_net(uint64_t seed) {
   return out;
 }
 
+namespace {
+
+int64_t signed_lim(int bits) { return (int64_t{1} << (bits - 1)) - 1; }
+
+// A rough size of a layer's per-step sum: a third of the inputs at a typical payload.
+int64_t typical_sum(int n_in, int64_t wmax, int64_t pmax) {
+  return std::max<int64_t>(1, wmax * std::max<int64_t>(1, pmax / 2) * std::max(1, n_in / 3));
+}
+
+int log2_floor(int64_t x) {
+  int b = 0;
+  while (x > 1) x >>= 1, ++b;
+  return b;
+}
+
+}  // namespace
+
+RandomNet random_akida_net(uint64_t seed) {
+  Rng r(seed ^ 0x414B494441310000ull);
+  RandomNet out;
+  Network& n = out.net;
+  n.name = "random_akida_" + std::to_string(seed);
+  n.input_size = static_cast<int>(r.in(1, 24));
+  const bool input_layer = r.chance(0.3);
+  static const int kBits[] = {1, 2, 4};
+  n.input_payload_bits = input_layer && r.chance(0.6) ? 8 : kBits[r.in(0, 2)];
+  n.input_payload_signed = false;
+  n.timesteps = static_cast<int>(r.in(2, 12));
+  const int depth = static_cast<int>(r.in(1, 3));
+  int n_in = n.input_size;
+  int64_t pmax = n.payload_max();
+  for (int k = 0; k < depth; ++k) {
+    Layer l;
+    l.name = "l" + std::to_string(k);
+    l.n_in = n_in;
+    l.n_out = static_cast<int>(r.in(1, 20));
+    l.neuron.model = NeuronModel::Akida;
+    AkidaParams& q = l.neuron.akida;
+    q.input_layer = k == 0 && input_layer;
+    l.weight_bits = q.input_layer && r.chance(0.5) ? 8 : kBits[r.in(0, 2)];
+    const int64_t wmax = l.weight_bits == 1 ? 1 : signed_lim(l.weight_bits);
+    const int64_t wmin = l.weight_bits == 1 ? 0 : -wmax;
+    // mostly positive, so that potentials pass the thresholds
+    for (int64_t i = 0; i < int64_t{l.n_in} * l.n_out; ++i)
+      l.weights.push_back(static_cast<int32_t>(r.chance(0.7) ? r.in(0, wmax) : r.in(wmin, wmax)));
+    q.act_bits = kBits[r.in(0, 2)];
+    const int tb = q.input_layer ? 24 : 20;
+    const int64_t tmax = signed_lim(tb);
+    const int64_t typical = typical_sum(l.n_in, wmax, pmax);
+    for (int o = 0; o < l.n_out; ++o) {
+      const int64_t pick = r.in(0, 9);
+      q.threshold.push_back(pick == 0   ? tmax
+                            : pick == 1 ? -tmax - 1
+                            : pick <= 3 ? r.in(-typical, 0)
+                                        : r.in(-typical / 4, typical));
+    }
+    // act_step: s_eff = act_step * 2^(4 - act_bits) of about typical / 2^act_bits, or odd
+    // corners: tiny steps (every potential above T saturates, f up to 60), huge ones
+    const int64_t pick = r.in(0, 9);
+    if (pick == 0) {
+      q.act_step_m = static_cast<uint64_t>(r.in(1, (int64_t{1} << 24) - 1));
+      q.act_step_f = static_cast<int>(r.in(30, 60));
+    } else if (pick == 1) {
+      q.act_step_m = static_cast<uint64_t>(r.in(1, 31)) | 1u;
+      q.act_step_f = static_cast<int>(r.in(-14, -4));  // act_step 16 .. 2^18
+    } else {
+      // s_eff ~ typical / 2^(act_bits-1), i.e. act_step ~ typical / 8 in 4-bit units
+      const int e = log2_floor(typical) - 2 + static_cast<int>(r.in(-2, 2));
+      const int mbits = static_cast<int>(r.in(1, 12));
+      q.act_step_m = static_cast<uint64_t>(r.in(int64_t{1} << (mbits - 1), (int64_t{1} << mbits) - 1));
+      q.act_step_f = mbits - 1 - e;
+      if (r.chance(0.3)) q.act_step_m <<= r.in(0, 3), q.act_step_f += 0;  // unnormalized forms too
+    }
+    // keep 0 < act_step < 2^(tb-1)
+    while (q.act_step_f + tb - 1 <= 62 &&
+           q.act_step_m >= (uint64_t{1} << std::max(0, tb - 1 + q.act_step_f)))
+      ++q.act_step_f;
+    if (q.act_step_m >= (uint64_t{1} << 24)) q.act_step_m >>= 4, q.act_step_f -= 4;
+    if (q.act_step_m == 0) q.act_step_m = 1;
+    l.parallel = static_cast<int>(r.in(1, l.n_out));
+    n_in = l.n_out;
+    pmax = (int64_t{1} << q.act_bits) - 1;
+    n.layers.push_back(std::move(l));
+  }
+  out.raster = random_raster(r, n);
+  return out;
+}
+
+RandomNet random_akida2_net(uint64_t seed) {
+  Rng r(seed ^ 0x414B494441320000ull);
+  RandomNet out;
+  Network& n = out.net;
+  n.name = "random_akida2_" + std::to_string(seed);
+  n.input_size = static_cast<int>(r.in(1, 24));
+  n.input_payload_bits = r.chance(0.5) ? 4 : 8;
+  n.input_payload_signed = r.chance(0.4);
+  n.timesteps = static_cast<int>(r.in(2, 12));
+  const int depth = static_cast<int>(r.in(1, 3));
+  int n_in = n.input_size;
+  int64_t pmax = n.payload_max();
+  for (int k = 0; k < depth; ++k) {
+    Layer l;
+    l.name = "l" + std::to_string(k);
+    l.n_in = n_in;
+    l.n_out = static_cast<int>(r.in(1, 20));
+    l.neuron.model = NeuronModel::Akida2;
+    Akida2Params& q = l.neuron.akida2;
+    l.weight_bits = r.chance(0.5) ? 4 : 8;
+    const int64_t wmax = signed_lim(l.weight_bits);
+    for (int64_t i = 0; i < int64_t{l.n_in} * l.n_out; ++i)
+      l.weights.push_back(static_cast<int32_t>(r.chance(0.65) ? r.in(0, wmax) : r.in(-wmax - 1, wmax)));
+    q.input_shift = static_cast<int>(r.chance(0.5) ? 0 : r.chance(0.8) ? r.in(1, 6) : r.in(7, 20));
+    if (r.chance(0.6)) {
+      for (int o = 0; o < l.n_out; ++o) q.bias.push_back(r.in(-128, 127));
+      q.bias_shift = static_cast<int>(r.chance(0.7) ? r.in(0, 6) : r.in(7, 32));
+    }
+    // small buffers saturate the final sum
+    q.buffer_bits = static_cast<int>(r.chance(0.3) ? r.in(2, 12) : r.chance(0.5) ? 28 : r.in(13, 32));
+    q.relu = r.chance(0.6);
+    if (q.relu && r.chance(0.5)) {
+      q.has_max_value = true;
+      q.max_value = r.in(0, 255);
+      q.max_value_shift = static_cast<int>(r.chance(0.7) ? r.in(0, 8) : r.in(9, 32));
+    }
+    q.output_bits = r.chance(0.5) ? 4 : 8;
+    // a few layers with tiny scales and left shifts (output_shift >= 0)
+    const bool left = r.chance(0.15);
+    for (int o = 0; o < l.n_out; ++o)
+      q.output_scale.push_back(left ? r.in(0, 3) : r.chance(0.05) ? 0 : r.chance(0.1) ? 255 : r.in(1, 255));
+    // output_shift: scale the typical accumulator (times a typical scale of 128) into the
+    // output range, +- a few bits (both saturation and zero outputs), sometimes far off
+    int64_t typical = typical_sum(l.n_in, wmax, pmax) << q.input_shift;
+    typical = std::min<int64_t>(typical, int64_t{1} << (q.buffer_bits - 1));
+    const int want = log2_floor(typical) + 7 - (q.output_bits - 1);
+    q.output_shift = static_cast<int>(left              ? r.in(0, 3)
+                                      : r.chance(0.1) ? r.in(-128, 127)
+                                                      : std::clamp<int64_t>(-want + r.in(-3, 3), -128, 127));
+    l.parallel = static_cast<int>(r.in(1, l.n_out));
+    n_in = l.n_out;
+    pmax = (int64_t{1} << (q.output_bits - (q.relu ? 0 : 1))) - 1;
+    n.layers.push_back(std::move(l));
+  }
+  out.raster = random_raster(r, n);
+  return out;
+}
+
 }  // namespace sf::test

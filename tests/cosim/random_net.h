@@ -24,4 +24,18 @@ RandomNet random_net(uint64_t seed);
 // +-2^23 (wrap) and v into its clamp, so the corners get exercised.
 RandomNet random_loihi2_net(uint64_t seed);
 
+// A random `akida` (Akida 1.0) network: 1-3 dense layers, input bits 1/2/4 (8 with an
+// input layer), weight bits 1/2/4 (8 on the input layer), act_bits 1/2/4, thresholds
+// across the 20-bit (24-bit) range and near the potentials, act_steps m / 2^f with
+// negative, zero and positive f (some below 2^-40, which every potential above the
+// threshold saturates), so that y = 0, every ladder rung and the act_bits cap occur.
+RandomNet random_akida_net(uint64_t seed);
+
+// A random `akida2` (Akida 2.0) network: input bits 4/8 signed or not, int4/int8
+// weights, input_shift, int8 bias with bias_shift, small and large buffer_bits (the
+// final-sum saturation), relu with and without max_value (and its shift), output
+// scales 0..255 and output shifts of both signs around the value range, output_bits
+// 4/8: outputs hit both ends of the output range.
+RandomNet random_akida2_net(uint64_t seed);
+
 }  // namespace sf::test

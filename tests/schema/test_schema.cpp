@@ -598,6 +598,34 @@ TEST_P(GoodNetwork, ValidAndLoads) {
   EXPECT_EQ(loader_error("spikeforge-network", path), "");
 }
 
+// The base network's layers as akida (Akida 1.0) or akida2 (Akida 2.0) layers.
+void make_akida(json& j) {
+  j["input"] = {{"size", 3}, {"payload_bits", 2}, {"payload_signed", false}};
+  j["layers"][0]["neuron"] = {{"model", "akida"},
+                              {"act_bits", 2},
+                              {"act_step", {{"mantissa", 3}, {"frac_bits", 2}}},
+                              {"threshold", {4, -6}}};
+  j["layers"][0]["weights"] = {{1, -2, 3}, {0, 7, -7}};
+  j["layers"][0].erase("bias");
+  j["layers"][1]["weight_bits"] = 2;
+  j["layers"][1]["weights"] = {{1, -1}, {1, 1}};
+  j["layers"][1]["neuron"] = {{"model", "akida"},
+                              {"act_bits", 4},
+                              {"act_step", {{"mantissa", 1}, {"frac_bits", -3}}},
+                              {"threshold", {0, 1}}};
+}
+void make_akida2(json& j) {
+  j["input"] = {{"size", 3}, {"payload_bits", 8}, {"payload_signed", true}};
+  j["layers"][0]["neuron"] = {{"model", "akida2"},  {"input_shift", 1},    {"bias", {5, -128}},
+                              {"bias_shift", 3},    {"buffer_bits", 20},   {"relu", true},
+                              {"max_value", 200},   {"max_value_shift", 2}, {"output_scale", {181, 0}},
+                              {"output_shift", -9}, {"output_bits", 4}};
+  j["layers"][0].erase("bias");
+  j["layers"][1]["weight_bits"] = 8;
+  j["layers"][1]["weights"] = {{-128, 127}, {3, 1}};
+  j["layers"][1]["neuron"] = {{"model", "akida2"}, {"output_scale", {1, 255}}, {"output_shift", 2}, {"output_bits", 8}};
+}
+
 json& fc1(json& j) { return j["layers"][0]; }
 json& nrn(json& j) { return j["layers"][0]["neuron"]; }
 json& out_nrn(json& j) { return j["layers"][1]["neuron"]; }
@@ -641,7 +669,21 @@ INSTANTIATE_TEST_SUITE_P(
                    j.erase("timesteps");
                    j.erase("output");
                  }},
-        GoodCase{"timesteps_max", [](json& j) { j["timesteps"] = 16777216; }}),
+        GoodCase{"timesteps_max", [](json& j) { j["timesteps"] = 16777216; }},
+        GoodCase{"akida", [](json& j) { make_akida(j); }},
+        GoodCase{"akida_binary_weights", [](json& j) { make_akida(j); fc1(j)["weight_bits"] = 1; fc1(j)["weights"] = {{1, 0, 1}, {0, 0, 1}}; }},
+        GoodCase{"akida_input_layer",
+                 [](json& j) {
+                   make_akida(j);
+                   j["input"]["payload_bits"] = 8;
+                   nrn(j)["input_layer"] = true;
+                   nrn(j)["threshold"] = {8388607, -8388608};
+                   fc1(j)["weight_bits"] = 8;
+                   fc1(j)["weights"] = {{127, -127, 3}, {0, 7, -7}};
+                 }},
+        GoodCase{"akida_tiny_step", [](json& j) { make_akida(j); nrn(j)["act_step"] = {{"mantissa", 16777215}, {"frac_bits", 149}}; }},
+        GoodCase{"akida2", [](json& j) { make_akida2(j); }},
+        GoodCase{"akida2_unbounded_relu", [](json& j) { make_akida2(j); nrn(j).erase("max_value"); nrn(j).erase("max_value_shift"); }}),
     [](const ::testing::TestParamInfo<GoodCase>& i) { return std::string(i.param.name); });
 
 // Structurally bad: the schema and the loader must both reject it, for the
@@ -750,7 +792,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"payload_bits_17", [](json& j) { j["input"]["payload_bits"] = 17; }, "/input/payload_bits", "input.payload_bits: found 17"},
         BadCase{"out_big", [](json& j) { fc1(j)["out"] = 2000000; }, "/layers/0/out", "out: found 2000000, expected an integer in 1..1048576"},
         BadCase{"in_0", [](json& j) { fc1(j)["in"] = 0; }, "/layers/0/in", "in: found 0"},
-        BadCase{"weight_bits_1", [](json& j) { fc1(j)["weight_bits"] = 1; }, "/layers/0/weight_bits", "weight_bits: found 1"},
+        BadCase{"weight_bits_0", [](json& j) { fc1(j)["weight_bits"] = 0; }, "/layers/0/weight_bits", "weight_bits: found 0"},
         BadCase{"weight_bits_17", [](json& j) { fc1(j)["weight_bits"] = 17; }, "/layers/0/weight_bits", "weight_bits: found 17"},
         BadCase{"weights_empty", [](json& j) { fc1(j)["weights"] = json::array(); }, "/layers/0/weights", "weights: found 0 rows"},
         BadCase{"weight_row_empty", [](json& j) { fc1(j)["weights"][0] = json::array(); }, "/layers/0/weights/0", "weights[0]: found 0 entries"},
@@ -773,6 +815,21 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"v_reset_with_subtract", [](json& j) { nrn(j)["reset"] = "subtract"; }, "/layers/0/neuron", "v_reset only with reset \"zero\""},
         BadCase{"v_reset_default_reset", [](json& j) { nrn(j).erase("reset"); }, "/layers/0/neuron", "v_reset only with reset \"zero\""},
         BadCase{"both_weight_sources", [](json& j) { fc1(j)["weights_file"] = "w.bin"; }, "/layers/0", "both weights and weights_file"},
+        // akida / akida2
+        BadCase{"akida_act_bits_3", [](json& j) { make_akida(j); nrn(j)["act_bits"] = 3; }, "/layers/0/neuron", "neuron.act_bits: found 3"},
+        BadCase{"akida_no_act_step", [](json& j) { make_akida(j); nrn(j).erase("act_step"); }, "/layers/0/neuron", "neuron.act_step: found nothing (missing)"},
+        BadCase{"akida_step_mantissa_0", [](json& j) { make_akida(j); nrn(j)["act_step"]["mantissa"] = 0; }, "/layers/0/neuron", "neuron.act_step.mantissa: found 0"},
+        BadCase{"akida_step_unknown", [](json& j) { make_akida(j); nrn(j)["act_step"]["exp"] = 1; }, "/layers/0/neuron", "neuron.act_step.exp: found an unknown field"},
+        BadCase{"akida_threshold_25_bits", [](json& j) { make_akida(j); nrn(j)["threshold"] = {8388608, 0}; }, "/layers/0/neuron", "neuron.threshold[0]: found 8388608"},
+        BadCase{"akida_unknown", [](json& j) { make_akida(j); nrn(j)["v_bits"] = 8; }, "/layers/0/neuron", "neuron.v_bits: found an unknown field"},
+        BadCase{"akida2_output_bits_6", [](json& j) { make_akida2(j); nrn(j)["output_bits"] = 6; }, "/layers/0/neuron", "neuron.output_bits: found 6"},
+        BadCase{"akida2_no_output_scale", [](json& j) { make_akida2(j); nrn(j).erase("output_scale"); }, "/layers/0/neuron", "neuron.output_scale: found nothing (missing)"},
+        BadCase{"akida2_scale_256", [](json& j) { make_akida2(j); nrn(j)["output_scale"] = {256, 0}; }, "/layers/0/neuron", "neuron.output_scale[0]: found 256"},
+        BadCase{"akida2_bias_128", [](json& j) { make_akida2(j); nrn(j)["bias"] = {128, 0}; }, "/layers/0/neuron", "neuron.bias[0]: found 128"},
+        BadCase{"akida2_buffer_33", [](json& j) { make_akida2(j); nrn(j)["buffer_bits"] = 33; }, "/layers/0/neuron", "neuron.buffer_bits: found 33"},
+        BadCase{"akida2_shift_128", [](json& j) { make_akida2(j); nrn(j)["output_shift"] = 128; }, "/layers/0/neuron", "neuron.output_shift: found 128"},
+        BadCase{"akida2_max_value_without_relu", [](json& j) { make_akida2(j); nrn(j)["relu"] = false; }, "/layers/0/neuron", "max_value only with relu true"},
+        BadCase{"akida2_max_value_shift_alone", [](json& j) { make_akida2(j); nrn(j).erase("max_value"); }, "/layers/0/neuron", "max_value_shift only with max_value"},
         BadCase{"signed_payload_1_bit", [](json& j) { j["input"]["payload_signed"] = true; j["input"]["payload_bits"] = 1; }, "/input", "input.payload_bits: found 1, expected an integer in 2..16"}),
     [](const ::testing::TestParamInfo<BadCase>& i) { return std::string(i.param.name); });
 
@@ -832,7 +889,21 @@ INSTANTIATE_TEST_SUITE_P(
         CrossCase{"beta_frac", [](json& j) { nrn(j)["leak"] = {{"kind", "mult"}, {"beta", 9}, {"frac", 3}}; }, "neuron.leak.beta: found 9, expected an integer in 0..8", "leak.beta at most 2^leak.frac"},
         CrossCase{"lambda_v_bits", [](json& j) { nrn(j)["leak"] = {{"kind", "sub"}, {"lambda", 128}}; }, "neuron.leak.lambda: found 128, expected an integer in 0..127", "leak.lambda at most 2^(v_bits-1)-1"},
         CrossCase{"parallel_out", [](json& j) { fc1(j)["hardware"]["parallel"] = 3; }, "hardware.parallel: found 3, expected \"auto\" or 1..2", "hardware.parallel is at most the layer's `out`"},
-        CrossCase{"duplicate_names", [](json& j) { j["layers"][1]["name"] = "fc1"; }, "layer 'fc1': name: found a duplicate of layers[0]", "layer names are unique"}),
+        CrossCase{"duplicate_names", [](json& j) { j["layers"][1]["name"] = "fc1"; }, "layer 'fc1': name: found a duplicate of layers[0]", "layer names are unique"},
+        CrossCase{"weight_bits_1_if", [](json& j) { fc1(j)["weight_bits"] = 1; }, "weight_bits: found 1, expected an integer in 2..16", "weight_bits 1 only with model akida"},
+        CrossCase{"akida_weight_bits_8", [](json& j) { make_akida(j); fc1(j)["weight_bits"] = 8; }, "weight_bits: found 8, expected 1, 2 or 4 for model \"akida\"", "an akida layer has weight_bits 1, 2 or 4 (8 with neuron.input_layer)"},
+        CrossCase{"akida_weight_asymmetric", [](json& j) { make_akida(j); fc1(j)["weights"][1][2] = -8; }, "weight[1][2]: found -8, expected a 4-bit symmetric akida weight (-7..7)", "symmetric weights |w| <= 2^(weight_bits-1)-1"},
+        CrossCase{"akida2_weight_bits_2", [](json& j) { make_akida2(j); j["layers"][1]["weight_bits"] = 2; j["layers"][1]["weights"] = {{1, -1}, {0, 0}}; }, "weight_bits: found 2, expected 4 or 8 for model \"akida2\"", "an akida2 layer weight_bits 4 or 8"},
+        CrossCase{"akida_threshold_count", [](json& j) { make_akida(j); nrn(j)["threshold"] = {1}; }, "neuron.threshold: found 1 entries, expected 2 entries", "akida threshold, akida2 output_scale and bias have exactly `out` entries"},
+        CrossCase{"akida2_scale_count", [](json& j) { make_akida2(j); nrn(j)["output_scale"] = {1, 2, 3}; }, "neuron.output_scale: found 3 entries, expected 2 entries", "akida threshold, akida2 output_scale and bias have exactly `out` entries"},
+        CrossCase{"akida_threshold_21_bits", [](json& j) { make_akida(j); nrn(j)["threshold"] = {524288, 0}; }, "neuron.threshold[0]: found 524288, expected a signed 20-bit threshold", "an akida threshold fits signed 20 bits (24 with input_layer)"},
+        CrossCase{"akida_step_too_big", [](json& j) { make_akida(j); nrn(j)["act_step"] = {{"mantissa", 1}, {"frac_bits", -19}}; }, "neuron.act_step: found 1 / 2^-19, expected 0 < act_step < 2^19", "0 < act_step < 2^19 (2^23 with input_layer)"},
+        CrossCase{"akida_mixed_with_if", [](json& j) { make_akida(j); j["layers"][1]["neuron"] = {{"model", "if"}, {"threshold", 1}, {"v_bits", 8}}; }, "layer 'out': neuron.model: found \"if\" after \"akida\" layers", "a network uses akida (or akida2) in every layer or in none"},
+        CrossCase{"akida_mixed_with_akida2", [](json& j) { make_akida(j); j["layers"][1]["neuron"] = {{"model", "akida2"}, {"output_scale", {1, 1}}, {"output_bits", 4}}; j["layers"][1]["weight_bits"] = 4; }, "neuron.model: found \"akida2\" after \"akida\" layers", "a network uses akida (or akida2) in every layer or in none"},
+        CrossCase{"akida_input_layer_second", [](json& j) { make_akida(j); out_nrn(j)["input_layer"] = true; }, "layer 'out': neuron.input_layer: found true on layer 1", "only its first layer has input_layer true"},
+        CrossCase{"akida_input_8_bits", [](json& j) { make_akida(j); j["input"]["payload_bits"] = 8; }, "input.payload_bits: found 8 unsigned, expected unsigned 1, 2 or 4 bits", "the input payload of an akida network is unsigned 1, 2 or 4 bits (8 with input_layer)"},
+        CrossCase{"akida2_input_2_bits", [](json& j) { make_akida2(j); j["input"]["payload_bits"] = 2; }, "input.payload_bits: found 2, expected 4 or 8", "of an akida2 network 4 or 8 bits"},
+        CrossCase{"akida_layer_bias", [](json& j) { make_akida(j); fc1(j)["bias"] = {1, 2}; }, "bias: found a layer bias with model \"akida\"", "akida and akida2 layers have no layer `bias`"}),
     [](const ::testing::TestParamInfo<CrossCase>& i) { return std::string(i.param.name); });
 
 // What a generic JSON Schema validator and the loader decide differently, as
@@ -866,6 +937,9 @@ TEST(SavedNetworks, ValidateAgainstTheSchema) {
       [](json& j) { nrn(j)["leak"] = {{"kind", "mult"}, {"beta", 5}, {"frac", 3}}; },
       [](json& j) { nrn(j)["leak"] = {{"kind", "sub"}, {"lambda", 3}}; nrn(j)["reset"] = "subtract_deferred"; nrn(j).erase("v_reset"); },
       [](json& j) { j["input"] = {{"size", 3}, {"payload_bits", 5}, {"payload_signed", true}}; j["output"]["decoding"] = "first_spike"; },
+      [](json& j) { make_akida(j); },
+      [](json& j) { make_akida2(j); },
+      [](json& j) { make_akida2(j); nrn(j).erase("max_value"); nrn(j).erase("max_value_shift"); nrn(j).erase("bias"); },
   };
   for (size_t k = 0; k < variants.size(); ++k) {
     SCOPED_TRACE("variant " + std::to_string(k));

@@ -66,6 +66,13 @@ TEST_P(BadInput, ExitsTwoWithMessageAndNoOutput) {
 }
 
 const std::string N = kGoodNet;
+// The same layer as akida (Akida 1.0), and as akida2 (Akida 2.0) with 4-bit inputs.
+const std::string A = replace(replace(N, "\"neuron\": {\"model\": \"if\", \"threshold\": 4, \"v_bits\": 8}",
+                                      "\"neuron\": {\"model\": \"akida\", \"act_bits\": 2, \"act_step\": {\"mantissa\": 3, \"frac_bits\": 1}, \"threshold\": [4, -2]}"),
+                              "[-1, 0, 7]", "[-1, 0, 6]");
+const std::string A2 = replace(replace(N, "\"neuron\": {\"model\": \"if\", \"threshold\": 4, \"v_bits\": 8}",
+                                       "\"neuron\": {\"model\": \"akida2\", \"output_scale\": [10, 20], \"output_shift\": -2, \"output_bits\": 4, \"relu\": true}"),
+                               "\"payload_bits\": 1", "\"payload_bits\": 4");
 
 INSTANTIATE_TEST_SUITE_P(
     Cases, BadInput,
@@ -97,6 +104,21 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"net_name_newline", replace(N, "\"name\": \"n\"", "\"name\": \"n\\nmodule x\""), "", "name: found \"n\\nmodule x\", expected 1 to 128 characters"},
         Case{"description_type", replace(N, "\"timesteps\": 3", "\"timesteps\": 3, \"description\": 5"), "", "description: found 5, expected a string"},
         Case{"signed_no_bits", replace(N, "\"payload_bits\": 1", "\"payload_signed\": true"), "", "input.payload_bits: found nothing (missing), expected a width of 2..16 bits"},
+        Case{"akida_act_bits", replace(A, "\"act_bits\": 2", "\"act_bits\": 3"), "", "layer 'fc1': neuron.act_bits: found 3, expected 1, 2 or 4"},
+        Case{"akida_weight_symmetric", replace(A, "[-1, 0, 6]", "[-8, 0, 6]"), "", "weight[1][0]: found -8, expected a 4-bit symmetric akida weight (-7..7)"},
+        Case{"akida_threshold_count", replace(A, "[4, -2]", "[4]"), "", "neuron.threshold: found 1 entries, expected 2 entries"},
+        Case{"akida_step", replace(A, "\"frac_bits\": 1", "\"frac_bits\": -20"), "", "neuron.act_step: found 3 / 2^-20, expected 0 < act_step < 2^19"},
+        Case{"akida_input_bits", replace(A, "\"payload_bits\": 1", "\"payload_bits\": 3"), "", "input.payload_bits: found 3 unsigned, expected unsigned 1, 2 or 4 bits"},
+        Case{"akida_layer_bias", replace(A, "\"weight_bits\": 4,", "\"weight_bits\": 4, \"bias\": [1, 2],"), "", "bias: found a layer bias with model \"akida\""},
+        Case{"akida2_input_bits", replace(A2, "\"payload_bits\": 4", "\"payload_bits\": 1"), "", "input.payload_bits: found 1, expected 4 or 8"},
+        Case{"akida2_output_bits", replace(A2, "\"output_bits\": 4", "\"output_bits\": 5"), "", "neuron.output_bits: found 5, expected 4 or 8"},
+        Case{"akida2_max_value_no_relu", replace(A2, "\"relu\": true", "\"relu\": false, \"max_value\": 3"), "", "neuron.max_value: found a value with relu false"},
+        Case{"akida2_sum_too_wide",
+             replace(replace(replace(replace(A2, "\"output_bits\": 4", "\"output_bits\": 4, \"input_shift\": 32"),
+                                     "\"payload_bits\": 4", "\"payload_bits\": 8"),
+                             "[1, 2, 3]", "[127, 127, 127]"),
+                     "\"weight_bits\": 4", "\"weight_bits\": 8"),
+             "", "layer 'fc1': input sum << input_shift: needs 50 bits"},
         Case{"raster_index", N, replace(kGoodRaster, "[2, 0]", "[2, 3]"), "events[1].i: found 3, expected an integer in 0..2"},
         Case{"raster_time", N, replace(kGoodRaster, "[2, 0]", "[3, 0]"), "events[1].t: found 3"},
         Case{"raster_dup", N, replace(kGoodRaster, "[2, 0]", "[0, 1]"), "two events for t=0, i=1"},
@@ -111,7 +133,9 @@ TEST(BadOptions, BackendCombinations) {
   fs::create_directories(dir);
   std::ofstream(dir / "net.json") << kGoodNet;
   std::ofstream(dir / "in.json") << kGoodRaster;
+  std::ofstream(dir / "akida2.json") << A2;
   const std::string net = (dir / "net.json").string(), in = (dir / "in.json").string();
+  const std::string akida2_net = (dir / "akida2.json").string();
   struct Combo {
     std::vector<std::string> args;
     const char* message;
@@ -121,6 +145,7 @@ TEST(BadOptions, BackendCombinations) {
       {{"gen", net, "-o", (dir / "out").string(), "--target", "vhdl"}, "--target"},
       {{"sim", net, "--input", in, "--backend", "hls", "--waves", (dir / "w.fst").string()}, "--waves"},
       {{"sim", net, "--input", in, "--backend", "modelsim"}, "--backend"},
+      {{"gen", akida2_net, "-o", (dir / "out").string(), "--target", "hls"}, "the akida2 model (stateless, multi-bit events) has no HLS template"},
   };
   for (const Combo& c : combos) {
     std::vector<std::string> argv = {g_spikeforge};
