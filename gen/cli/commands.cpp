@@ -28,6 +28,8 @@
 #include "float_json.h"
 #include "from_nir.h"
 #include "quantize/quantize.h"
+#include "quantize/akida.h"
+#include "akida/check.h"
 #include "golden.h"
 #include "ir/error.h"
 #include "ir/events.h"
@@ -59,8 +61,11 @@ struct Options {
   // import of NIR: the discretization; quantize
   double dt = 1e-4;
   std::string method = "euler", reset = "zero", if_input = "euler", calib, report;
-  int weight_bits = 8, leak_frac = 16, q_timesteps = 0;
+  int weight_bits = 0, leak_frac = 16, q_timesteps = 0;  // weight_bits 0: the target's default
   bool per_channel = false;
+  std::string check_target;  // check --target
+  int act_bits = 0, check_weight_bits = 4;
+  std::string quant_target = "ir";  // quantize --target
   double freq_mhz = 0;  // 0: the board's default network clock
   int baud = 0;         // 0: the board's default
   int seed = 1;         // nextpnr placement seed
@@ -162,7 +167,13 @@ gen::PlanOptions board_plan_options(const board::Board& board) {
   return po;
 }
 
+// The board's UART interface (board builds and `host` only).
 board::TopInterface top_interface(const gen::Plan& plan) {
+  // The UART protocol carries output indices only: an output event's value would be lost.
+  if (plan.out_pay_bits > 1 || plan.out_pay_signed)
+    throw InputError(opt.net + ": the network's output events carry " + std::to_string(plan.out_pay_bits) +
+                     "-bit values, and the board's UART protocol carries output indices only "
+                     "(docs/uart-protocol.md): not supported on a board yet (1-bit akida outputs are)");
   board::TopInterface t;
   t.in_idx_w = plan.in_idx_w;
   t.in_pay_w = plan.in_pay_bits;
@@ -653,7 +664,7 @@ int cmd_quantize() {
   }
   if (fnet.source.empty()) fnet.source = opt.net;
   quant::QuantizeOptions qo;
-  qo.weight_bits = opt.weight_bits;
+  qo.weight_bits = opt.weight_bits > 0 ? opt.weight_bits : 8;
   qo.per_channel = opt.per_channel;
   qo.leak_frac = opt.leak_frac;
   std::vector<Raster> samples;
@@ -663,7 +674,18 @@ int cmd_quantize() {
     for (const Raster& r : samples) qo.timesteps = std::max(qo.timesteps, r.timesteps);
   }
   if (opt.q_timesteps > 0) qo.timesteps = opt.q_timesteps;
-  const quant::QuantizeResult q = quant::quantize(fnet, fnet.name, qo);
+  quant::QuantizeResult q;
+  if (opt.quant_target == "akida") {
+    quant::AkidaOptions ao;
+    ao.weight_bits = opt.weight_bits > 0 ? opt.weight_bits : 4;
+    ao.per_channel = opt.per_channel;
+    q = quant::quantize_akida(fnet, fnet.name, ao);
+  } else if (opt.quant_target == "akida2") {
+    throw InputError(opt.net + ": --target akida2: an Akida 2.0 layer ends in ReLU and a rescale, not a threshold, "
+                     "so a spiking neuron has no akida2 form (use --target akida: Akida 1.0 thresholds)");
+  } else {
+    q = quant::quantize(fnet, fnet.name, qo);
+  }
   std::vector<quant::SampleAgreement> agreement;
   for (const Raster& r : samples) {
     if (r.size != q.net.input_size)
@@ -690,10 +712,42 @@ int cmd_quantize() {
   }
   std::cout << "quantized " << opt.net << " -> " << opt.out << ": " << q.net.input_size << " inputs";
   for (const Layer& l : q.net.layers) std::cout << " -> " << l.n_out;
-  std::cout << ", " << qo.weight_bits << "-bit weights, state proved for " << qo.timesteps << " timesteps\n"
-            << quant::report_text(q, agreement);
+  std::cout << ", " << q.net.layers.front().weight_bits << "-bit weights, "
+            << (opt.quant_target == "akida" ? std::string("akida (Akida 1.0) layers")
+                                            : "state proved for " + std::to_string(qo.timesteps) + " timesteps")
+            << "\n" << quant::report_text(q, agreement);
   if (!report.empty()) std::cout << "precision report: " << opt.report << "\n";
   return 0;
+}
+
+// spikeforge check NET --target akida|akida2: every Akida rule the network
+// breaks, layer by layer; nothing (exit 0) for a clean one.
+int cmd_check() {
+  const akida_check::Target target =
+      opt.check_target == "akida2" ? akida_check::Target::Akida2 : akida_check::Target::Akida1;
+  const json doc = read_json_file(opt.net);
+  const std::string format = doc.is_object() && doc.contains("format") && doc.at("format").is_string()
+                                 ? doc.at("format").get<std::string>()
+                                 : "";
+  std::vector<akida_check::Violation> v;
+  if (format == "spikeforge-float-network") {
+    ref::nir_float::FloatNetwork f;
+    try {
+      f = ref::nir_float::from_json(doc);
+    } catch (const std::invalid_argument& e) {
+      throw InputError(opt.net + ": " + e.what());
+    }
+    akida_check::CheckOptions co;
+    co.weight_bits = opt.check_weight_bits;
+    co.act_bits = opt.act_bits;
+    v = akida_check::check(f, target, co);
+  } else {
+    v = akida_check::check(load_network(opt.net), target);
+  }
+  if (v.empty()) return 0;
+  std::cout << opt.net << ": " << v.size() << " violation(s) of " << akida_check::to_string(target) << " rules:\n";
+  for (const akida_check::Violation& x : v) std::cout << "  " << x.layer << ": [" << x.rule << "] " << x.text << "\n";
+  return 1;
 }
 
 int cmd_diff() {
@@ -793,12 +847,22 @@ void register_commands(CLI::App& app) {
   auto* q = app.add_subcommand("quantize", "float network (from import of a .nir) -> integer network JSON");
   q->add_option("network", opt.net, "float network JSON (spikeforge-float-network)")->required();
   q->add_option("-o,--out", opt.out, "integer network JSON to write")->required();
-  q->add_option("--weight-bits", opt.weight_bits, "signed weight bits B (2..16, default 8)");
+  q->add_option("--weight-bits", opt.weight_bits, "signed weight bits B (ir: 2..16, default 8; akida: 2 or 4, default 4)");
   q->add_flag("--per-channel", opt.per_channel, "one scale per output neuron (refused: see docs/quantize.md)");
   q->add_option("--leak-frac", opt.leak_frac, "fraction bits of a multiplicative leak (default 16)");
   q->add_option("--calib", opt.calib, "raster: compare float and integer spikes on it (precision report)");
   q->add_option("--report", opt.report, "write the precision report (JSON) here");
+  q->add_option("--target", opt.quant_target, "ir (if/lif layers, default) | akida (Akida 1.0 layers) | akida2")
+      ->check(CLI::IsMember({"ir", "akida", "akida2"}));
   q->add_option("--timesteps", opt.q_timesteps, "runs the state width must hold (default: the raster's, else 1000)");
+
+  auto* ck = app.add_subcommand("check", "Akida compatibility: every rule a network breaks, layer by layer");
+  ck->add_option("network", opt.net, "float network (import of a .nir) or network JSON")->required();
+  ck->add_option("--target", opt.check_target, "akida (1.0) | akida2 (2.0)")
+      ->required()
+      ->check(CLI::IsMember({"akida", "akida2"}));
+  ck->add_option("--weight-bits", opt.check_weight_bits, "float network: the weight bits it would be converted to (default 4)");
+  ck->add_option("--act-bits", opt.act_bits, "float network: the activation bits (default: akida 1, akida2 4)");
 
   auto* d = app.add_subcommand("diff", "first difference between two traces");
   d->add_option("a", opt.a, "trace A")->required();
@@ -815,6 +879,7 @@ int run_selected(CLI::App& app) {
   if (app.got_subcommand("diff")) return cmd_diff();
   if (app.got_subcommand("import")) return cmd_import();
   if (app.got_subcommand("quantize")) return cmd_quantize();
+  if (app.got_subcommand("check")) return cmd_check();
   throw InputError("unknown command");
 }
 

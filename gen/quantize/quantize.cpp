@@ -292,12 +292,13 @@ SampleAgreement compare(const nf::FloatNetwork& f, const QuantizeResult& q, cons
     a.name = lq.name;
     int64_t same = 0;
     std::vector<int64_t> counts(n_out, 0);
-    const auto& iv = it.layers[k].state.at("v");
+    // the membrane error where the integer model has a membrane (akida layers do not)
+    const auto vit = it.layers[k].state.find("v");
     for (int t = 0; t < T; ++t) {
       const std::vector<double>& fv = ft.value_of(static_cast<size_t>(t), lq.neuron_node);
       const std::vector<double>& fmem = ft.v_of(static_cast<size_t>(t), lq.neuron_node);
-      for (size_t n = 0; n < n_out; ++n) {
-        const double e = std::abs(fmem[n] - lq.scale * static_cast<double>(iv[static_cast<size_t>(t)][n]));
+      for (size_t n = 0; vit != it.layers[k].state.end() && n < n_out; ++n) {
+        const double e = std::abs(fmem[n] - lq.scale * static_cast<double>(vit->second[static_cast<size_t>(t)][n]));
         if (e > a.max_v_error) a.max_v_error = e, a.max_v_error_t = t;
       }
       for (size_t n = 0; n < n_out; ++n) {
@@ -339,7 +340,10 @@ std::string report_json(const nf::FloatNetwork& f, const QuantizeResult& q, cons
               {"max_weight_error", l.max_weight_error},
               {"mean_weight_error", l.mean_weight_error},
               {"max_bias_error", l.max_bias_error},
-              {"threshold", {{"float", l.threshold_float}, {"integer", q.net.layers[k].neuron.iflif.threshold},
+              {"threshold", {{"float", l.threshold_float},
+                             {"integer", q.net.layers[k].neuron.model == NeuronModel::Akida
+                                             ? json(q.net.layers[k].neuron.akida.threshold)
+                                             : json(q.net.layers[k].neuron.iflif.threshold)},
                              {"error", l.threshold_error}}},
               {"leak", {{"float_decay", l.alpha}, {"integer_decay", l.alpha_q}, {"form", l.leak},
                         {"error", std::abs(l.alpha - l.alpha_q)}}},
@@ -402,13 +406,19 @@ std::string report_text(const QuantizeResult& q, const std::vector<SampleAgreeme
   std::ostringstream o;
   for (size_t k = 0; k < q.layers.size(); ++k) {
     const LayerQuant& l = q.layers[k];
-    const IfLifParams& p = q.net.layers[k].neuron.iflif;
-    o << "  " << l.name << " (" << l.weight_node << " -> " << l.neuron_node << ", " << l.neuron_kind << ", "
-      << l.n_in << " -> " << l.n_out << "): scale " << num(l.scale) << ", weights " << l.weight_bits
-      << " b (max error " << num(l.max_weight_error) << ", mean " << num(l.mean_weight_error) << "), threshold "
-      << p.threshold << " (error " << num(l.threshold_error) << "), leak " << l.leak;
+    const Layer& il = q.net.layers[k];
+    o << "  " << l.name << " (" << l.weight_node << " -> " << l.neuron_node << ", " << l.neuron_kind << " -> "
+      << to_string(il.neuron.model) << ", " << l.n_in << " -> " << l.n_out << "): scale " << num(l.scale)
+      << ", weights " << l.weight_bits << " b (max error " << num(l.max_weight_error) << ", mean "
+      << num(l.mean_weight_error) << "), ";
+    if (il.neuron.model == NeuronModel::Akida)
+      o << "thresholds per neuron (bias folded in)";
+    else
+      o << "threshold " << il.neuron.iflif.threshold << " (error " << num(l.threshold_error) << ")";
+    o << ", leak " << l.leak;
     if (l.leak != "none") o << " (decay " << num(l.alpha) << " -> " << num(l.alpha_q) << ")";
-    o << ", v " << l.v_bits << " b\n";
+    if (l.v_bits > 0) o << ", v " << l.v_bits << " b";
+    o << "\n";
     if (!samples.empty()) {
       double agree = 0, verr = 0;
       int first = -1;

@@ -1,0 +1,148 @@
+// Float network -> `akida` (Akida 1.0) layers (akida.h).
+#include "quantize/akida.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "akida/check.h"
+#include "ir/error.h"
+
+namespace sf::quant {
+
+namespace nf = sf::ref::nir_float;
+
+namespace {
+
+// The next node along the (checked) chain, past Identity and Flatten nodes.
+size_t next_of(const nf::FloatGraph& g, size_t k) {
+  for (;;) {
+    size_t next = SIZE_MAX;
+    for (const nf::FloatEdge& e : g.edges())
+      if (e.src == k) next = e.dst;
+    if (next == SIZE_MAX) throw InputError("node '" + g.node(k).name + "' feeds nothing");
+    const nf::NodeKind kind = g.node(next).kind;
+    if (kind != nf::NodeKind::Identity && kind != nf::NodeKind::Flatten) return next;
+    k = next;
+  }
+}
+
+}  // namespace
+
+QuantizeResult quantize_akida(const nf::FloatNetwork& f, const std::string& name, const AkidaOptions& opt) {
+  const std::string src = f.source.empty() ? f.name : f.source;
+  if (opt.weight_bits != 2 && opt.weight_bits != 4)
+    throw InputError("--weight-bits: found " + std::to_string(opt.weight_bits) +
+                     ", expected 2 or 4 (Akida 1.0 FullyConnected weights; 1-bit weights are for on-chip learning)");
+  akida_check::CheckOptions co;
+  co.weight_bits = opt.weight_bits;
+  co.act_bits = 1;
+  co.max_decay = opt.max_decay;
+  const std::vector<akida_check::Violation> v = akida_check::check(f, akida_check::Target::Akida1, co);
+  if (!v.empty()) {
+    std::string text = src + ": not Akida-legal (" + std::to_string(v.size()) + " violation(s)):";
+    for (const akida_check::Violation& x : v) text += "\n  " + x.layer + ": [" + x.rule + "] " + x.text;
+    throw InputError(text);
+  }
+  const nf::FloatGraph& g = f.graph;
+  QuantizeResult r;
+  Network& net = r.net;
+  net.name = name;
+  net.timesteps = 1;
+  net.input_size = static_cast<int>(nf::numel(g.node(g.inputs()[0]).out_shape));
+  net.input_payload_bits = 1;  // binary spikes in, as for `quantize`
+  const int64_t wmax = (int64_t{1} << (opt.weight_bits - 1)) - 1;
+
+  size_t k = g.inputs()[0];
+  for (int layer = 0;; ++layer) {
+    const size_t wk = next_of(g, k);
+    const nf::FloatNode& wn = g.node(wk);
+    if (wn.kind == nf::NodeKind::Output) break;
+    if (wn.kind != nf::NodeKind::Affine && wn.kind != nf::NodeKind::Linear)
+      throw InputError(src + ": node '" + wn.name + "' (" + nf::kind_name(wn.kind) +
+                       "): expected an Affine or Linear node (quantize --target akida maps dense layers; not supported yet)");
+    const size_t nk = next_of(g, wk);
+    const nf::FloatNode& nn = g.node(nk);
+    if (nn.kind != nf::NodeKind::LIF)
+      throw InputError(src + ": node '" + nn.name + "' (" + nf::kind_name(nn.kind) +
+                       "): expected a stateless LIF after '" + wn.name + "'");
+    const int n_out = static_cast<int>(wn.weight.shape.at(0)), n_in = static_cast<int>(wn.weight.shape.at(1));
+
+    LayerQuant lq;
+    lq.name = "fc" + std::to_string(layer + 1);
+    lq.weight_node = wn.name;
+    lq.neuron_node = nn.name;
+    lq.neuron_kind = "LIF";
+    lq.n_in = n_in;
+    lq.n_out = n_out;
+    lq.weight_bits = opt.weight_bits;
+    lq.leak = "dropped (stateless)";
+    lq.alpha = 0;  // the largest per-step decay of the layer's neurons, dropped
+    lq.alpha_q = 0;
+
+    // per neuron: the float step's gain g and constant drive c (Euler or exact)
+    std::vector<double> gain(static_cast<size_t>(n_out)), drive(static_cast<size_t>(n_out));
+    for (size_t n = 0; n < gain.size(); ++n) {
+      const double q = f.options.dt / nn.tau[n];
+      const double decay = f.options.method == nf::Method::Exact ? std::exp(-q) : 1 - q;
+      lq.alpha = std::max(lq.alpha, decay);
+      const double one_minus = f.options.method == nf::Method::Exact ? 1 - decay : q;
+      gain[n] = one_minus * nn.r[n];
+      drive[n] = one_minus * nn.v_leak[n];
+    }
+    std::vector<double> scale(static_cast<size_t>(n_out));
+    double layer_max = 0;
+    for (int n = 0; n < n_out; ++n) {
+      double m = 0;
+      for (int i = 0; i < n_in; ++i)
+        m = std::max(m, std::abs(gain[static_cast<size_t>(n)] * wn.weight.data[static_cast<size_t>(n) * n_in + i]));
+      scale[static_cast<size_t>(n)] = m;
+      layer_max = std::max(layer_max, m);
+    }
+    if (!(layer_max > 0)) throw InputError(src + ": node '" + wn.name + "' (" + nf::kind_name(wn.kind) + "): weight: all zeros");
+    for (double& s : scale) s = (opt.per_channel && s > 0 ? s : layer_max) / static_cast<double>(wmax);
+    lq.scale = layer_max / static_cast<double>(wmax);
+
+    Layer l;
+    l.name = lq.name;
+    l.n_in = n_in;
+    l.n_out = n_out;
+    l.weight_bits = opt.weight_bits;
+    l.weights.resize(static_cast<size_t>(n_in) * n_out);
+    l.neuron.model = NeuronModel::Akida;
+    AkidaParams& p = l.neuron.akida;
+    p.act_bits = 1;
+    p.act_step_m = 1;
+    p.act_step_f = 0;
+    double err_sum = 0;
+    for (int n = 0; n < n_out; ++n) {
+      const double s = scale[static_cast<size_t>(n)];
+      for (int i = 0; i < n_in; ++i) {
+        const size_t at = static_cast<size_t>(n) * n_in + i;
+        const double want = gain[static_cast<size_t>(n)] * wn.weight.data[at];
+        const int64_t w = std::clamp<int64_t>(std::llround(want / s), -wmax, wmax);
+        l.weights[at] = static_cast<int32_t>(w);
+        const double e = std::abs(want - s * static_cast<double>(w));
+        lq.max_weight_error = std::max(lq.max_weight_error, e);
+        err_sum += e;
+      }
+      const double b = wn.kind == nf::NodeKind::Affine ? wn.bias[static_cast<size_t>(n)] : 0.0;
+      const double theta = nn.v_threshold[static_cast<size_t>(n)] - drive[static_cast<size_t>(n)] -
+                           gain[static_cast<size_t>(n)] * b;
+      const double t = std::floor(theta / s);
+      if (!(std::abs(t) < static_cast<double>(int64_t{1} << 19)))
+        throw InputError(src + ": node '" + nn.name + "' (LIF): v_threshold: the folded threshold is " +
+                         std::to_string(t) + " integer units at this scale, expected a signed 20-bit value "
+                         "(Akida 1.0 thresholds; fewer --weight-bits lower it)");
+      p.threshold.push_back(static_cast<int64_t>(t));
+      lq.threshold_float = std::max(lq.threshold_float, nn.v_threshold[static_cast<size_t>(n)]);
+    }
+    lq.mean_weight_error = err_sum / (static_cast<double>(n_in) * n_out);
+    net.layers.push_back(std::move(l));
+    r.layers.push_back(lq);
+    k = nk;
+  }
+  if (net.layers.empty()) throw InputError(src + ": no layer to convert");
+  return r;
+}
+
+}  // namespace sf::quant
