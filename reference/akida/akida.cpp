@@ -68,9 +68,10 @@ i128 floor_shift(i128 v, int s) {
 
 i128 pow2(int s) { return i128{1} << s; }  // 0 <= s <= 126
 
-int64_t to_int64_checked(i128 v, const char* model, const std::string& what) {
+// `what` + `index` name the value in the message, built only when it is needed.
+int64_t to_int64_checked(i128 v, const char* model, const char* what, size_t index) {
   if (v > std::numeric_limits<int64_t>::max() || v < std::numeric_limits<int64_t>::min())
-    throw std::overflow_error(std::string(model) + what + " leaves int64");
+    throw std::overflow_error(std::string(model) + what + std::to_string(index) + " leaves int64");
   return static_cast<int64_t>(v);
 }
 
@@ -207,7 +208,7 @@ std::vector<int64_t> global_sum(const Map& in) {
   std::vector<int64_t> out;
   out.reserve(sum.size());
   for (size_t c = 0; c < sum.size(); ++c)
-    out.push_back(to_int64_checked(sum[c], kV1, "global sum of channel " + std::to_string(c)));
+    out.push_back(to_int64_checked(sum[c], kV1, "global sum of channel ", c));
   return out;
 }
 
@@ -293,7 +294,8 @@ void validate(const V1Params& p) {
   const int64_t lo = -(int64_t{1} << (tb - 1)), hi = (int64_t{1} << (tb - 1)) - 1;
   if (p.threshold.empty()) fail(kV1, "threshold is empty (one entry for all neurons, or one per neuron)");
   for (size_t n = 0; n < p.threshold.size(); ++n)
-    check_range(kV1, indexed("threshold", n), p.threshold[n], lo, hi, v1_limit_what(p));
+    if (p.threshold[n] < lo || p.threshold[n] > hi)
+      check_range(kV1, indexed("threshold", n), p.threshold[n], lo, hi, v1_limit_what(p));
   if (p.act_step.empty()) fail(kV1, "act_step is empty (one entry for all neurons, or one per neuron)");
   for (size_t n = 0; n < p.act_step.size(); ++n)
     if (!act_step_fits(p.act_step[n], tb))
@@ -317,7 +319,8 @@ void validate_weights(const WeightMatrix& w, const V1Params& p) {
   const std::string what =
       p.weight_bits == 1 ? "1-bit weights are binary" : std::to_string(p.weight_bits) + "-bit symmetric weight";
   for (size_t r = 0; r < w.size(); ++r)
-    for (size_t i = 0; i < w[r].size(); ++i) check_range(kV1, indexed("weights", r, i), w[r][i], lo, hi, what.c_str());
+    for (size_t i = 0; i < w[r].size(); ++i)
+      if (w[r][i] < lo || w[r][i] > hi) check_range(kV1, indexed("weights", r, i), w[r][i], lo, hi, what.c_str());
 }
 
 void validate_inputs(const std::vector<Event>& events, size_t num_inputs, const V1Params& p) {
@@ -361,7 +364,7 @@ std::vector<int64_t> v1_dense_potentials(const WeightMatrix& w, const V1Params& 
   for (size_t n = 0; n < w.size(); ++n) {
     i128 sum = 0;  // |w * x| < 2^16, so even 2^40 events stay far inside
     for (const Event& e : in) sum += static_cast<i128>(w[n][static_cast<size_t>(e.index)]) * e.value;
-    out[n] = to_int64_checked(sum, kV1, "potential of neuron " + std::to_string(n));
+    out[n] = to_int64_checked(sum, kV1, "potential of neuron ", n);
   }
   return out;
 }
@@ -466,8 +469,9 @@ int64_t input_hi(const V2Params& p) {
 void check_acc_map(const Map& acc, const V2Params& p) {
   const int64_t lo = -(int64_t{1} << (p.buffer_bits - 1)), hi = (int64_t{1} << (p.buffer_bits - 1)) - 1;
   for (size_t k = 0; k < acc.data.size(); ++k)
-    check_range(kV2, indexed("accumulator map", k), acc.data[k], lo, hi,
-                "a saturated accumulator lies in the buffer_bits range");
+    if (acc.data[k] < lo || acc.data[k] > hi)
+      check_range(kV2, indexed("accumulator map", k), acc.data[k], lo, hi,
+                  "a saturated accumulator lies in the buffer_bits range");
 }
 
 }  // namespace
@@ -509,7 +513,8 @@ void validate_weights(const WeightMatrix& w, const V2Params& p) {
   const int64_t lo = -(int64_t{1} << (p.weight_bits - 1)), hi = (int64_t{1} << (p.weight_bits - 1)) - 1;
   const std::string what = "int" + std::to_string(p.weight_bits) + " weight";
   for (size_t r = 0; r < w.size(); ++r)
-    for (size_t i = 0; i < w[r].size(); ++i) check_range(kV2, indexed("weights", r, i), w[r][i], lo, hi, what.c_str());
+    for (size_t i = 0; i < w[r].size(); ++i)
+      if (w[r][i] < lo || w[r][i] > hi) check_range(kV2, indexed("weights", r, i), w[r][i], lo, hi, what.c_str());
 }
 
 void validate_inputs(const std::vector<Event>& events, size_t num_inputs, const V2Params& p) {
