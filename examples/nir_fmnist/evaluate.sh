@@ -44,9 +44,8 @@ doc["samples"] = doc["samples"][:8]
 json.dump(doc, open(sys.argv[2], "w"))
 PY
 "$sf" sim "$d/net8.json" --input "$d/samples8.raster.json" | tee "$d/sim.log"
-# P = 4 per layer: each lif lane's leak multiply takes an SB_MAC16 and the UP5K has 8
-# (the planner does not count them yet); 12 MHz: the lanes' leak multiply limits Fmax
-"$sf" synth "$d/net8.json" --board icebreaker --parallel 4 --freq 12 -o "$d/synth" | tee "$d/synth.log"
+# 12 MHz: the lif lanes' leak multiply limits Fmax (about 13.4 MHz)
+"$sf" synth "$d/net8.json" --board icebreaker --freq 12 -o "$d/synth" | tee "$d/synth.log"
 
 /usr/bin/python3 - "$out" $seeds <<'PY'
 import glob, json, os, statistics, sys

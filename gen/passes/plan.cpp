@@ -121,6 +121,22 @@ int loihi2_lane_dsp(const Loihi2Params& q) {
   return needs(4095 - q.du) + needs(4096 - q.dv);
 }
 
+// SB_MAC16 blocks one `lif` lane with a `mult` leak needs: Yosys (synth_ice40
+// -dsp) maps its |v| x beta multiply to one block (measured: 13 for 13 lanes of
+// 16/17-bit states and 17-bit beta, examples/nir_fmnist); no other if/lif leak
+// multiplies. The lanes have no LUT form of it, so these count against the device.
+int lif_lane_dsp(const Layer& l) {
+  return l.neuron.model == NeuronModel::Lif && l.neuron.iflif.leak.kind == LeakKind::Mult ? 1 : 0;
+}
+
+// The engine's weight row address index * C is a constant multiply: Yosys
+// (synth_ice40 -dsp) maps it to an SB_MAC16 unless C is a power of two (a
+// shift) or the product is narrower than 11 bits (its DSP_Y_MINWIDTH).
+int address_dsp(const LayerPlan& lp) {
+  const bool pow2 = (lp.C & (lp.C - 1)) == 0;
+  return !pow2 && clog2(int64_t{lp.n_in} * lp.C) >= 11 ? 1 : 0;
+}
+
 void update_luts(LayerPlan& lp) {
   int luts = lp.lane_luts;
   for (const MemPlan& m : lp.mems)
@@ -250,7 +266,7 @@ void plan_memories(const Layer& l, LayerPlan& lp) {
   if (l.neuron.model == NeuronModel::Akida || l.neuron.model == NeuronModel::Akida2) {
     // stateless: no v memory; the per-neuron parameters in the bias memory's place
     lp.mems.push_back(make_mem(l.name + ".param", lp.P * lp.bias_bits, lp.C));
-    lp.dsp = 0;
+    lp.dsp = address_dsp(lp);
     lp.lane_luts = 150 + lp.P * lane_luts(lp, l);
     update_luts(lp);
     return;
@@ -261,7 +277,9 @@ void plan_memories(const Layer& l, LayerPlan& lp) {
   if (lp.has_bias) lp.mems.push_back(make_mem(l.name + ".bias", lp.P * lp.bias_bits, lp.C));
   if (l.neuron.model != NeuronModel::Loihi2 && l.neuron.iflif.reset == ResetMode::SubtractDeferred)
     lp.mems.push_back(make_mem(l.name + ".pend", lp.P, lp.C));
-  lp.dsp = l.neuron.model == NeuronModel::Loihi2 && lp.decay_impl == 0 ? lp.P * loihi2_lane_dsp(l.neuron.loihi2) : 0;
+  lp.dsp = address_dsp(lp) +
+           (l.neuron.model == NeuronModel::Loihi2 ? (lp.decay_impl == 0 ? lp.P * loihi2_lane_dsp(l.neuron.loihi2) : 0)
+                                                  : lp.P * lif_lane_dsp(l));
   lp.lane_luts = 150 + lp.P * lane_luts(lp, l);
   update_luts(lp);
 }
@@ -423,6 +441,7 @@ Plan plan_network(const Network& net, const PlanOptions& opt, const std::string&
   const int lut_budget = static_cast<int>(cap.luts * opt.lut_budget);
   const int ff_budget = static_cast<int>(cap.ff * opt.lut_budget);
   // loihi2 decays go to DSPs while they last, the widest layers first to LUTs
+  // (lif multiply leaks have no LUT form: they keep theirs)
   auto assign_dsps = [&] {
     for (size_t k = 0; k < plan.layers.size(); ++k)
       if (net.layers[k].neuron.model == NeuronModel::Loihi2 && plan.layers[k].decay_impl != 0) {
@@ -435,7 +454,8 @@ Plan plan_network(const Network& net, const PlanOptions& opt, const std::string&
       size_t widest_k = 0;
       for (size_t k = 0; k < plan.layers.size(); ++k) {
         used += plan.layers[k].dsp;
-        if (plan.layers[k].dsp > 0 && (!widest || plan.layers[k].dsp > widest->dsp))
+        if (net.layers[k].neuron.model == NeuronModel::Loihi2 && plan.layers[k].decay_impl == 0 &&
+            plan.layers[k].dsp > address_dsp(plan.layers[k]) && (!widest || plan.layers[k].dsp > widest->dsp))
           widest = &plan.layers[k], widest_k = k;
       }
       if (used <= cap.dsp || !widest) break;
@@ -447,11 +467,18 @@ Plan plan_network(const Network& net, const PlanOptions& opt, const std::string&
   // may still take lanes that do not make this worse (more lanes make wider,
   // shallower weight memories, which can fit SPRAM where narrow ones could not).
   auto ebr_excess = [&] { return std::max(0, total_ebr(plan) - cap.ebr); };
-  int excess = 0;
+  // DSPs beyond the device's (only lif multiply leaks can cause it: loihi2 moves to LUTs)
+  auto dsp_excess = [&] {
+    int used = 0;
+    for (const LayerPlan& lp : plan.layers) used += lp.dsp;
+    return std::max(0, used - cap.dsp);
+  };
+  int excess = 0, dsp_over = 0;
   auto fits = [&] {
     assign_dsps();
     place_memories(plan, cap, ff_budget);
-    return total_luts(plan) <= lut_budget && ebr_excess() <= excess && logic_bits(plan) <= ff_budget;
+    return total_luts(plan) <= lut_budget && ebr_excess() <= excess && logic_bits(plan) <= ff_budget &&
+           dsp_excess() <= dsp_over;
   };
   assign_dsps();
   place_memories(plan, cap, ff_budget);
@@ -472,7 +499,13 @@ Plan plan_network(const Network& net, const PlanOptions& opt, const std::string&
       LayerPlan& lp = plan.layers[static_cast<size_t>(k)];
       const Layer& l = net.layers[static_cast<size_t>(k)];
       int best_p = lp.P, best_blocks = INT32_MAX;
-      for (int p = 1; p <= std::min(l.n_out, kMaxLanes) && p * lp.w_bits <= kMaxSpramCols * kSpramWidth; ++p) {
+      // lanes whose leak takes a DSP: no more than the DSPs the other layers leave
+      int other_dsp = 0;
+      for (size_t i = 0; i < plan.layers.size(); ++i)
+        if (i != static_cast<size_t>(k)) other_dsp += plan.layers[i].dsp;
+      const int max_p = lif_lane_dsp(l) > 0 ? std::max(1, cap.dsp - other_dsp - 1) : kMaxLanes;  // 1: its address
+      for (int p = 1; p <= std::min({l.n_out, kMaxLanes, max_p}) && p * lp.w_bits <= kMaxSpramCols * kSpramWidth;
+           ++p) {
         const int blocks = spram_blocks(p * lp.w_bits, static_cast<int>(l.n_in * ceil_div(l.n_out, p)));
         if (blocks < best_blocks) best_blocks = blocks, best_p = p;
       }
@@ -482,6 +515,7 @@ Plan plan_network(const Network& net, const PlanOptions& opt, const std::string&
     }
   }
   excess = ebr_excess();
+  dsp_over = dsp_excess();
   for (;;) {
     int best = -1;
     int64_t best_work = 0;
@@ -505,6 +539,7 @@ Plan plan_network(const Network& net, const PlanOptions& opt, const std::string&
     assign_dsps();
     place_memories(plan, cap, ff_budget);
     excess = ebr_excess();
+    dsp_over = dsp_excess();
   }
 
   assign_dsps();

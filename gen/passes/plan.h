@@ -55,7 +55,9 @@ struct LayerPlan {
   // (SB_MAC16 DSPs under synth_ice40 -dsp), 1 shift-and-add in LUTs. The planner
   // picks 1 when the layer's DSP need would pass the device's DSP count.
   int decay_impl = 0;
-  int dsp = 0;  // modelled SB_MAC16 blocks of the layer (decay_impl 0)
+  // modelled SB_MAC16 blocks of the layer: loihi2 decays (decay_impl 0), lif multiply
+  // leaks (one per lane), the weight row address index * C (C not a power of two)
+  int dsp = 0;
   // akida: act_step as the lane takes it (sf_neuron_akida STEP_M / STEP_F), the
   // same ladder of thresholds: normalized (odd mantissa), and a step so small
   // that every rung is 0 (frac_bits > 40) as 1 / 2^40, which has the same rungs.

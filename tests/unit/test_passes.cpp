@@ -93,6 +93,36 @@ TEST(Plan, RejectsTooManyLanesAndTooWideSums) {
   EXPECT_EQ(p.layers[0].acc_bits, 34);
 }
 
+TEST(Plan, DspModelOfLifMultiplyLeaksAndRowAddresses) {
+  // 100 inputs -> 40 lif neurons with a multiply leak: one SB_MAC16 per lane, and the row
+  // address index * C takes one when C is not a power of two and the product has >= 11 bits.
+  Network n = one_layer(std::vector<int32_t>(100 * 40, 1), 100, 40, 1, false, 5);
+  n.layers[0].neuron.model = NeuronModel::Lif;
+  n.layers[0].neuron.iflif.leak = {LeakKind::Mult, 0, 58982, 16, 0};
+  Plan p = plan_network(n, {}, "t.json");
+  // P = 5: C = 8 (a shift) -> 5 lanes + 0
+  EXPECT_EQ(p.layers[0].C, 8);
+  EXPECT_EQ(p.layers[0].dsp, 5);
+  n.layers[0].parallel = 4;  // C = 10, address 100 * 10 = 1000 words: 10 bits, below 11 -> 4 + 0
+  EXPECT_EQ(plan_network(n, {}, "t.json").layers[0].dsp, 4);
+  n.layers[0].n_in = 250;  // C = 10, 2500 words: 12 bits -> 4 + 1
+  n.input_size = 250;
+  n.layers[0].weights.assign(250 * 40, 1);
+  EXPECT_EQ(plan_network(n, {}, "t.json").layers[0].dsp, 5);
+  // automatic lanes stay within the device's 8 DSPs: lanes + address <= 8
+  n.layers[0].parallel = 0;
+  PlanOptions o;
+  o.have_capacity = true;
+  o.capacity = {5280, 5280, 30, 4, 8};
+  const Plan a = plan_network(n, o, "t.json");
+  EXPECT_LE(a.layers[0].dsp, 8);
+  EXPECT_GE(a.layers[0].P, 4);
+  // a shift leak multiplies nothing
+  n.layers[0].neuron.iflif.leak = {LeakKind::Shift, 4, 0, 0, 0};
+  n.layers[0].parallel = 4;
+  EXPECT_EQ(plan_network(n, {}, "t.json").layers[0].dsp, 1);
+}
+
 TEST(CycleModel, OneLayerByHand) {
   // N_out = 4, P = 2 -> C = 2, no FIFO after the only layer.
   Plan p = plan_network(one_layer(std::vector<int32_t>(4 * 4, 1), 4, 4, 1, false, 2), {}, "t.json");
