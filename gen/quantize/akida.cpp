@@ -11,23 +11,6 @@ namespace sf::quant {
 
 namespace nf = sf::ref::nir_float;
 
-namespace {
-
-// The next node along the (checked) chain, past Identity and Flatten nodes.
-size_t next_of(const nf::FloatGraph& g, size_t k) {
-  for (;;) {
-    size_t next = SIZE_MAX;
-    for (const nf::FloatEdge& e : g.edges())
-      if (e.src == k) next = e.dst;
-    if (next == SIZE_MAX) throw InputError("node '" + g.node(k).name + "' feeds nothing");
-    const nf::NodeKind kind = g.node(next).kind;
-    if (kind != nf::NodeKind::Identity && kind != nf::NodeKind::Flatten) return next;
-    k = next;
-  }
-}
-
-}  // namespace
-
 QuantizeResult quantize_akida(const nf::FloatNetwork& f, const std::string& name, const AkidaOptions& opt) {
   const std::string src = f.source.empty() ? f.name : f.source;
   if (opt.weight_bits != 2 && opt.weight_bits != 4)
@@ -52,16 +35,11 @@ QuantizeResult quantize_akida(const nf::FloatNetwork& f, const std::string& name
   net.input_payload_bits = 1;  // binary spikes in, as for `quantize`
   const int64_t wmax = (int64_t{1} << (opt.weight_bits - 1)) - 1;
 
-  size_t k = g.inputs()[0];
-  for (int layer = 0;; ++layer) {
-    const size_t wk = next_of(g, k);
-    const nf::FloatNode& wn = g.node(wk);
-    if (wn.kind == nf::NodeKind::Output) break;
-    if (wn.kind != nf::NodeKind::Affine && wn.kind != nf::NodeKind::Linear)
-      throw InputError(src + ": node '" + wn.name + "' (" + nf::kind_name(wn.kind) +
-                       "): expected an Affine or Linear node (quantize --target akida maps dense layers; not supported yet)");
-    const size_t nk = next_of(g, wk);
-    const nf::FloatNode& nn = g.node(nk);
+  // the check passed: a chain whose Flatten nodes only reshape a vector
+  const std::vector<ChainLayer> chain = dense_chain(f, true);
+  for (size_t layer = 0; layer < chain.size(); ++layer) {
+    const nf::FloatNode& wn = g.node(chain[layer].weight);
+    const nf::FloatNode& nn = g.node(chain[layer].neuron);
     if (nn.kind != nf::NodeKind::LIF)
       throw InputError(src + ": node '" + nn.name + "' (" + nf::kind_name(nn.kind) +
                        "): expected a stateless LIF after '" + wn.name + "'");
@@ -79,15 +57,13 @@ QuantizeResult quantize_akida(const nf::FloatNetwork& f, const std::string& name
     lq.alpha = 0;  // the largest per-step decay of the layer's neurons, dropped
     lq.alpha_q = 0;
 
-    // per neuron: the float step's gain g and constant drive c (Euler or exact)
+    // per neuron: the float step's gain g and constant drive c
     std::vector<double> gain(static_cast<size_t>(n_out)), drive(static_cast<size_t>(n_out));
     for (size_t n = 0; n < gain.size(); ++n) {
-      const double q = f.options.dt / nn.tau[n];
-      const double decay = f.options.method == nf::Method::Exact ? std::exp(-q) : 1 - q;
-      lq.alpha = std::max(lq.alpha, decay);
-      const double one_minus = f.options.method == nf::Method::Exact ? 1 - decay : q;
-      gain[n] = one_minus * nn.r[n];
-      drive[n] = one_minus * nn.v_leak[n];
+      const FloatStep st = float_step(f, nn, n);
+      lq.alpha = std::max(lq.alpha, st.alpha);
+      gain[n] = st.gain;
+      drive[n] = st.drive;
     }
     std::vector<double> scale(static_cast<size_t>(n_out));
     double layer_max = 0;
@@ -139,9 +115,7 @@ QuantizeResult quantize_akida(const nf::FloatNetwork& f, const std::string& name
     lq.mean_weight_error = err_sum / (static_cast<double>(n_in) * n_out);
     net.layers.push_back(std::move(l));
     r.layers.push_back(lq);
-    k = nk;
   }
-  if (net.layers.empty()) throw InputError(src + ": no layer to convert");
   return r;
 }
 

@@ -43,13 +43,18 @@ double uniform(const nf::FloatNetwork& f, const nf::FloatNode& n, const std::str
   return v.empty() ? 0.0 : v[0];
 }
 
-struct Step {  // one neuron's float step: v' = alpha·v + gain·input + drive
-  double alpha = 1, gain = 1, drive = 0;
-};
+// Smallest signed width holding [-bound, bound].
+int bits_for(int64_t bound) {
+  int b = 2;
+  while (b < 63 && bound > (int64_t{1} << (b - 1)) - 1) ++b;
+  return b;
+}
 
-Step step_of(const nf::FloatNetwork& f, const nf::FloatNode& n, size_t j) {
+}  // namespace
+
+FloatStep float_step(const nf::FloatNetwork& f, const nf::FloatNode& n, size_t j) {
   const nf::SimOptions& o = f.options;
-  Step s;
+  FloatStep s;
   if (n.kind == nf::NodeKind::IF) {
     s.gain = (o.if_input == nf::IfInput::Impulse ? 1.0 : o.dt) * n.r[j];
     return s;
@@ -64,34 +69,39 @@ Step step_of(const nf::FloatNetwork& f, const nf::FloatNode& n, size_t j) {
   return s;
 }
 
-// The successor of node k along forward edges (exactly one), skipping Identity nodes.
-size_t next_node(const nf::FloatNetwork& f, size_t k) {
+std::vector<ChainLayer> dense_chain(const nf::FloatNetwork& f, bool flatten_passes) {
   const nf::FloatGraph& g = f.graph;
-  for (;;) {
-    std::vector<size_t> succ;
-    for (const nf::FloatEdge& e : g.edges()) {
-      if (e.src != k) continue;
-      succ.push_back(e.dst);
+  // the successor of node k along forward edges (exactly one), past pass-through nodes
+  auto next = [&](size_t k) {
+    for (;;) {
+      std::vector<size_t> succ;
+      for (const nf::FloatEdge& e : g.edges())
+        if (e.src == k) succ.push_back(e.dst);
+      if (succ.size() != 1)
+        refuse(f, g.node(k), "", "feeds " + std::to_string(succ.size()) +
+                                     " nodes: quantize maps a single chain Input -> (Affine|Linear -> neuron)+ -> Output");
+      for (const nf::FloatEdge& e : g.edges())
+        if (e.dst == succ[0] && e.src != k)
+          refuse(f, g.node(succ[0]), "", "has several inputs: quantize maps a single chain");
+      const nf::NodeKind kind = g.node(succ[0]).kind;
+      if (kind != nf::NodeKind::Identity && !(flatten_passes && kind == nf::NodeKind::Flatten)) return succ[0];
+      k = succ[0];
     }
-    if (succ.size() != 1)
-      refuse(f, g.node(k), "", "feeds " + std::to_string(succ.size()) +
-                                   " nodes: quantize maps a single chain Input -> (Affine|Linear -> IF|LIF)+ -> Output");
-    for (const nf::FloatEdge& e : g.edges())
-      if (e.dst == succ[0] && e.src != k)
-        refuse(f, g.node(succ[0]), "", "has several inputs: quantize maps a single chain");
-    if (g.node(succ[0]).kind != nf::NodeKind::Identity) return succ[0];
-    k = succ[0];
+  };
+  std::vector<ChainLayer> layers;
+  for (size_t k = g.inputs().at(0);;) {
+    const size_t wk = next(k);
+    const nf::FloatNode& wn = g.node(wk);
+    if (wn.kind == nf::NodeKind::Output && !layers.empty()) break;
+    if (wn.kind != nf::NodeKind::Affine && wn.kind != nf::NodeKind::Linear)
+      refuse(f, wn, "", "expected an Affine or Linear node here: quantize maps dense chains "
+                        "Input -> (Affine|Linear -> neuron)+ -> Output (not supported yet: " +
+                            std::string(nf::kind_name(wn.kind)) + ")");
+    k = next(wk);
+    layers.push_back({wk, k});
   }
+  return layers;
 }
-
-// Smallest signed width holding [-bound, bound].
-int bits_for(int64_t bound) {
-  int b = 2;
-  while (b < 63 && bound > (int64_t{1} << (b - 1)) - 1) ++b;
-  return b;
-}
-
-}  // namespace
 
 QuantizeResult quantize(const nf::FloatNetwork& f, const std::string& name, const QuantizeOptions& opt) {
   const nf::FloatGraph& g = f.graph;
@@ -124,17 +134,10 @@ QuantizeResult quantize(const nf::FloatNetwork& f, const std::string& name, cons
   net.input_size = static_cast<int>(nf::numel(in.out_shape));
   const int64_t wmax = (int64_t{1} << (opt.weight_bits - 1)) - 1;
 
-  size_t k = g.inputs()[0];
-  for (int layer = 0;; ++layer) {
-    const size_t wk = next_node(f, k);
-    const nf::FloatNode& wn = g.node(wk);
-    if (wn.kind == nf::NodeKind::Output && layer > 0) break;
-    if (wn.kind != nf::NodeKind::Affine && wn.kind != nf::NodeKind::Linear)
-      refuse(f, wn, "", "expected an Affine or Linear node here: quantize maps dense chains "
-                        "Input -> (Affine|Linear -> IF|LIF)+ -> Output (not supported yet: " +
-                            std::string(nf::kind_name(wn.kind)) + ")");
-    const size_t nk = next_node(f, wk);
-    const nf::FloatNode& nn = g.node(nk);
+  const std::vector<ChainLayer> chain = dense_chain(f, false);
+  for (size_t layer = 0; layer < chain.size(); ++layer) {
+    const nf::FloatNode& wn = g.node(chain[layer].weight);
+    const nf::FloatNode& nn = g.node(chain[layer].neuron);
     if (nn.kind != nf::NodeKind::IF && nn.kind != nf::NodeKind::LIF)
       refuse(f, nn, "", "expected an IF or LIF node after '" + wn.name + "' (not supported yet: " +
                             std::string(nf::kind_name(nn.kind)) + ")");
@@ -150,8 +153,8 @@ QuantizeResult quantize(const nf::FloatNetwork& f, const std::string& name, cons
     lq.n_out = n_out;
     lq.weight_bits = opt.weight_bits;
 
-    std::vector<Step> steps(static_cast<size_t>(n_out));
-    for (int n = 0; n < n_out; ++n) steps[static_cast<size_t>(n)] = step_of(f, nn, static_cast<size_t>(n));
+    std::vector<FloatStep> steps(static_cast<size_t>(n_out));
+    for (int n = 0; n < n_out; ++n) steps[static_cast<size_t>(n)] = float_step(f, nn, static_cast<size_t>(n));
     if (nn.kind == nf::NodeKind::LIF) uniform(f, nn, "tau", nn.tau);
     const double theta = uniform(f, nn, "v_threshold", nn.v_threshold);
     const double vreset = uniform(f, nn, "v_reset", nn.v_reset);
@@ -189,7 +192,7 @@ QuantizeResult quantize(const nf::FloatNetwork& f, const std::string& name, cons
     std::vector<int64_t> bias(static_cast<size_t>(n_out), 0);
     bool any_bias = false;
     for (int n = 0; n < n_out; ++n) {
-      const Step& st = steps[static_cast<size_t>(n)];
+      const FloatStep& st = steps[static_cast<size_t>(n)];
       const double b = wn.kind == nf::NodeKind::Affine ? wn.bias[static_cast<size_t>(n)] : 0.0;
       const double want = st.gain * b + st.drive;
       bias[static_cast<size_t>(n)] = std::llround(want / s);
@@ -264,9 +267,7 @@ QuantizeResult quantize(const nf::FloatNetwork& f, const std::string& name, cons
     if (any_bias) l.bias = bias;
     net.layers.push_back(std::move(l));
     r.layers.push_back(lq);
-    k = nk;
   }
-  if (net.layers.empty()) throw InputError(f.source + ": no layer to quantize");
   return r;
 }
 

@@ -58,6 +58,23 @@ struct QuantizeResult {
 QuantizeResult quantize(const ref::nir_float::FloatNetwork& fnet, const std::string& name,
                         const QuantizeOptions& opt);
 
+// One neuron's float step under the network's discretization (IF and LIF):
+// v' = alpha·v + gain·input + drive (quantize.cpp's table, docs/quantize.md).
+struct FloatStep {
+  double alpha = 1, gain = 1, drive = 0;
+};
+FloatStep float_step(const ref::nir_float::FloatNetwork& fnet, const ref::nir_float::FloatNode& neuron, size_t j);
+
+// The layers of a dense chain Input -> (Affine|Linear -> neuron)+ -> Output, as
+// {weight node, neuron node} indices, past Identity nodes (and Flatten nodes
+// when flatten_passes). Throws sf::InputError naming the node that breaks the
+// chain: one feeding several nodes, one with several inputs, a non-dense node
+// where a weight node belongs. The neuron nodes' kinds are the caller's to check.
+struct ChainLayer {
+  size_t weight = 0, neuron = 0;
+};
+std::vector<ChainLayer> dense_chain(const ref::nir_float::FloatNetwork& fnet, bool flatten_passes);
+
 // Float reference vs integer golden model on one raster (event payloads are
 // the float inputs: 1.0 for a binary spike).
 struct LayerAgreement {
