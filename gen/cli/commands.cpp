@@ -169,11 +169,14 @@ gen::PlanOptions board_plan_options(const board::Board& board) {
 
 // The board's UART interface (board builds and `host` only).
 board::TopInterface top_interface(const gen::Plan& plan) {
-  // The UART protocol carries output indices only: an output event's value would be lost.
-  if (plan.out_pay_bits > 1 || plan.out_pay_signed)
+  // The UART protocol carries output indices only: an output event's value
+  // would be lost unless it is always 1.
+  if (plan.out_value_max > 1 || plan.out_pay_signed)
     throw InputError(opt.net + ": the network's output events carry " + std::to_string(plan.out_pay_bits) +
-                     "-bit values, and the board's UART protocol carries output indices only "
-                     "(docs/uart-protocol.md): not supported on a board yet (1-bit akida outputs are)");
+                     "-bit values up to " + std::to_string(plan.out_value_max) +
+                     ", and the board's UART protocol carries output indices only "
+                     "(docs/uart-protocol.md): not supported on a board yet (outputs that are always 1 are: "
+                     "1-bit akida, akida2 with the ReLU capped at 1)");
   board::TopInterface t;
   t.in_idx_w = plan.in_idx_w;
   t.in_pay_w = plan.in_pay_bits;
@@ -675,14 +678,13 @@ int cmd_quantize() {
   }
   if (opt.q_timesteps > 0) qo.timesteps = opt.q_timesteps;
   quant::QuantizeResult q;
-  if (opt.quant_target == "akida") {
+  const bool akida = opt.quant_target == "akida" || opt.quant_target == "akida2";
+  if (akida) {
     quant::AkidaOptions ao;
-    ao.weight_bits = opt.weight_bits > 0 ? opt.weight_bits : 4;
+    ao.generation = opt.quant_target == "akida2" ? quant::AkidaGeneration::V2 : quant::AkidaGeneration::V1;
+    ao.weight_bits = opt.weight_bits > 0 ? opt.weight_bits : (ao.generation == quant::AkidaGeneration::V2 ? 8 : 4);
     ao.per_channel = opt.per_channel;
     q = quant::quantize_akida(fnet, fnet.name, ao);
-  } else if (opt.quant_target == "akida2") {
-    throw InputError(opt.net + ": --target akida2: an Akida 2.0 layer ends in ReLU and a rescale, not a threshold, "
-                     "so a spiking neuron has no akida2 form (use --target akida: Akida 1.0 thresholds)");
   } else {
     q = quant::quantize(fnet, fnet.name, qo);
   }
@@ -713,8 +715,9 @@ int cmd_quantize() {
   std::cout << "quantized " << opt.net << " -> " << opt.out << ": " << q.net.input_size << " inputs";
   for (const Layer& l : q.net.layers) std::cout << " -> " << l.n_out;
   std::cout << ", " << q.net.layers.front().weight_bits << "-bit weights, "
-            << (opt.quant_target == "akida" ? std::string("akida (Akida 1.0) layers")
-                                            : "state proved for " + std::to_string(qo.timesteps) + " timesteps")
+            << (opt.quant_target == "akida"    ? std::string("akida (Akida 1.0) layers")
+                : opt.quant_target == "akida2" ? std::string("akida2 (Akida 2.0) layers")
+                                               : "state proved for " + std::to_string(qo.timesteps) + " timesteps")
             << "\n" << quant::report_text(q, agreement);
   if (!report.empty()) std::cout << "precision report: " << opt.report << "\n";
   return 0;

@@ -1,5 +1,6 @@
 #include "ir/network.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -381,6 +382,29 @@ PayloadFormat layer_output_payload(const Layer& layer) {
     case NeuronModel::Akida2: return {layer.neuron.akida2.output_bits, !layer.neuron.akida2.relu};
     default: return {1, false};
   }
+}
+
+int64_t layer_output_max(const Layer& layer) {
+  const PayloadFormat f = layer_output_payload(layer);
+  if (layer.neuron.model != NeuronModel::Akida2 || !layer.neuron.akida2.relu) return f.max();
+  // akida2 with ReLU: y is nondecreasing in acc, which is at most the ReLU cap
+  // and the saturated buffer's maximum
+  const Akida2Params& p = layer.neuron.akida2;
+  int64_t cap = (int64_t{1} << (p.buffer_bits - 1)) - 1;
+  if (p.has_max_value && p.max_value_shift < 40) cap = std::min(cap, p.max_value << p.max_value_shift);
+  int64_t y_max = 0;
+  for (int64_t s : p.output_scale) {
+    const int64_t y = cap * s;  // < 2^31 · 2^8
+    int64_t r;
+    if (p.output_shift >= 0)
+      r = p.output_shift >= 24 && y > 0 ? f.max() : y << p.output_shift;
+    else if (-p.output_shift >= 62)
+      r = 0;
+    else
+      r = (y + (int64_t{1} << (-p.output_shift - 1))) >> -p.output_shift;
+    y_max = std::max(y_max, std::min(r, f.max()));
+  }
+  return y_max;
 }
 
 int64_t Network::payload_max() const { return (int64_t{1} << (input_payload_bits - (input_payload_signed ? 1 : 0))) - 1; }

@@ -162,6 +162,10 @@ PayloadFormat layer_input_payload(const Network& net, size_t k);
 // What a layer emits: binary spikes (if, lif, loihi2); akida: unsigned
 // act_bits values; akida2: output_bits values, unsigned after ReLU, signed otherwise.
 PayloadFormat layer_output_payload(const Layer& layer);
+// The largest value a layer can emit (its events are never 0): 1 for binary
+// spikes; an akida2 layer whose bounded ReLU and rescale cap it at 1 emits only
+// 1s through a wider payload (quantize --target akida2 builds such layers).
+int64_t layer_output_max(const Layer& layer);
 
 // Names used in files and messages.
 const char* to_string(NeuronModel m);

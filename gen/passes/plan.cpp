@@ -428,6 +428,7 @@ Plan plan_network(const Network& net, const PlanOptions& opt, const std::string&
   plan.out_idx_w = plan.layers.back().out_idx_w;
   plan.graded = net.is_akida();
   plan.out_pay_bits = plan.layers.back().out_pay_bits;
+  plan.out_value_max = layer_output_max(net.layers.back());
   plan.out_pay_signed = plan.layers.back().out_pay_signed;
 
   // Automatic parallelism: give lanes to the layer with the most cycles per

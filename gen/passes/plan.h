@@ -111,6 +111,7 @@ struct Plan {
   // m_evt_payload (out_pay_bits wide, two's complement when out_pay_signed)
   bool graded = false;
   int out_pay_bits = 1;
+  int64_t out_value_max = 1;  // the largest value an output event carries (layer_output_max)
   bool out_pay_signed = false;
   int total_ebr = 0;
   int total_spram = 0;

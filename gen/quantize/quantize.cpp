@@ -327,6 +327,26 @@ SampleAgreement compare(const nf::FloatNetwork& f, const QuantizeResult& q, cons
   return s;
 }
 
+namespace {
+
+// The integer firing thresholds of a layer: Σ w·x > T fires. An akida2 layer
+// (quantize --target akida2) fires when Σ w·x + (bias << bias_shift) >= 1.
+json integer_thresholds(const Layer& l) {
+  switch (l.neuron.model) {
+    case NeuronModel::Akida:
+      return l.neuron.akida.threshold;
+    case NeuronModel::Akida2: {
+      json t = json::array();
+      for (int64_t b : l.neuron.akida2.bias) t.push_back(-b * (int64_t{1} << l.neuron.akida2.bias_shift));
+      return t;
+    }
+    default:
+      return l.neuron.iflif.threshold;
+  }
+}
+
+}  // namespace
+
 std::string report_json(const nf::FloatNetwork& f, const QuantizeResult& q, const QuantizeOptions& opt,
                         const std::vector<SampleAgreement>& samples) {
   json layers = json::array();
@@ -342,9 +362,7 @@ std::string report_json(const nf::FloatNetwork& f, const QuantizeResult& q, cons
               {"mean_weight_error", l.mean_weight_error},
               {"max_bias_error", l.max_bias_error},
               {"threshold", {{"float", l.threshold_float},
-                             {"integer", q.net.layers[k].neuron.model == NeuronModel::Akida
-                                             ? json(q.net.layers[k].neuron.akida.threshold)
-                                             : json(q.net.layers[k].neuron.iflif.threshold)},
+                             {"integer", integer_thresholds(q.net.layers[k])},
                              {"error", l.threshold_error}}},
               {"leak", {{"float_decay", l.alpha}, {"integer_decay", l.alpha_q}, {"form", l.leak},
                         {"error", std::abs(l.alpha - l.alpha_q)}}},
@@ -414,6 +432,9 @@ std::string report_text(const QuantizeResult& q, const std::vector<SampleAgreeme
       << num(l.mean_weight_error) << "), ";
     if (il.neuron.model == NeuronModel::Akida)
       o << "thresholds per neuron (bias folded in)";
+    else if (il.neuron.model == NeuronModel::Akida2)
+      o << "thresholds per neuron as the bias path (bias_shift " << il.neuron.akida2.bias_shift << ", threshold error "
+        << num(l.threshold_error) << ")";
     else
       o << "threshold " << il.neuron.iflif.threshold << " (error " << num(l.threshold_error) << ")";
     o << ", leak " << l.leak;
