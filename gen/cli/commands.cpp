@@ -61,6 +61,7 @@ struct Options {
   // import of NIR: the discretization; quantize
   double dt = 1e-4;
   std::string method = "euler", reset = "zero", if_input = "euler", calib, report;
+  bool skip_input = false;  // import: netx input layer
   int weight_bits = 0, leak_frac = 16, q_timesteps = 0;  // weight_bits 0: the target's default
   bool per_channel = false;
   std::string check_target;  // check --target
@@ -630,7 +631,9 @@ int cmd_import() {
   if (ext == ".nir") return cmd_import_nir();
   const import::NetxModel m = import::read_netx(opt.model);
   const std::string name = name_from_path(opt.model, "netx_model");
-  const import::NetxImport imp = import::netx_to_network(m, name);
+  import::NetxOptions no;
+  no.skip_input = opt.skip_input;
+  const import::NetxImport imp = import::netx_to_network(m, name, no);
   const fs::path out = fs::absolute(opt.out);
   const fs::path tmp = out.parent_path() / (out.filename().string() + ".tmp" + std::to_string(::getpid()));
   try {
@@ -646,8 +649,9 @@ int cmd_import() {
   for (const Layer& l : imp.net.layers) std::cout << " -> " << l.n_out;
   std::cout << ", model loihi2\n";
   for (const import::NetxLayerReport& r : imp.layers)
-    std::cout << "  " << r.name << ": du " << r.du << ", dv " << r.dv << ", vth " << r.vth << ", weights "
-              << r.sign_mode << ", weight_exp " << r.weight_exp << ", num_weight_bits " << r.num_weight_bits
+    std::cout << "  " << r.name << " (" << r.kind << "): du " << r.du << ", dv " << r.dv << ", vth " << r.vth << ", weights "
+              << r.sign_mode << ", weight_exp " << r.weight_exp
+              << (r.kind == "dense" ? ", num_weight_bits " + std::to_string(r.num_weight_bits) : std::string())
               << (r.weights_changed ? ", " + std::to_string(r.weights_changed) +
                                           " weights changed by Lava's clipping/truncation"
                                     : std::string(", weights exact"))
@@ -839,6 +843,8 @@ void register_commands(CLI::App& app) {
                                  "lava-dl netx .net model -> network JSON (loihi2); NIR .nir graph -> float network JSON");
   im->add_option("model", opt.model, "model file (.net or .nir, HDF5)")->required();
   im->add_option("-o,--out", opt.out, "network JSON to write")->required();
+  im->add_flag("--skip-input", opt.skip_input,
+               "netx: start after the file's input layer; the raster holds that layer's spikes, (c, y, x) order");
   im->add_option("--dt", opt.dt, "NIR: time step in seconds (default 1e-4)");
   im->add_option("--method", opt.method, "NIR: discretization euler (default) | exact | snntorch")
       ->check(CLI::IsMember({"euler", "exact", "snntorch"}));

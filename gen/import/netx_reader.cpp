@@ -332,25 +332,33 @@ bool is_int_in(double v, double lo, double hi) {
 }
 
 // Why one layer is outside the supported subset; "" if it is inside.
-std::string layer_problem(const NetxLayer& L, const NetxLayer* prev) {
+std::string layer_problem(const NetxLayer& L, const NetxLayer* prev, bool first) {
   std::vector<std::string> why;
-  if (L.type != "dense") {
-    why.push_back(L.type + " layers are out of scope (only dense layers are supported)");
+  if (L.type == "flatten") return "";
+  if (L.type == "input") {
+    // the import decides (netx_convert.h: --skip-input)
+    return first ? "" : "an input layer must be the first layer";
   }
+  const bool mapped = L.type == "dense" || L.type == "conv";
+  if (!mapped) {
+    why.push_back(L.type + " layers are out of scope (dense, conv, flatten and a leading input layer are supported" +
+                  (L.type == "pool" || L.type == "average" || L.type == "concat" || L.type == "convT" ||
+                           L.type == "unpool"
+                       ? std::string("; netx itself raises NotImplementedError for ") + L.type + ")"
+                       : std::string(")")));
+  }
+  // netx maps LOIHI (the older export) and CUBA neurons alike (hdf5.py get_neuron_params)
+  const bool cuba = L.neuron_type == "CUBA" || L.neuron_type == "LOIHI";
   if (!L.has_neuron) {
     why.push_back("no neuron group (netx makes that a non-spiking layer)");
-  } else if (L.neuron_type != "CUBA") {
-    if (L.neuron_type == "LOIHI") {
-      why.push_back("neuron type LOIHI (the older Loihi 1 export) is out of scope (only CUBA)");
-    } else {
-      why.push_back("neuron type " + L.neuron_type + " is out of scope (only CUBA)");
-    }
+  } else if (!cuba) {
+    why.push_back("neuron type " + L.neuron_type + " is out of scope (only CUBA and LOIHI)");
   }
   if (L.graded_spike) why.push_back("gradedSpike is true (only binary spikes are supported)");
   if (!std::isnan(L.message_bits) && L.message_bits != 0) {
     why.push_back("messageBits " + fmt_number(L.message_bits) + " means graded spikes (only binary)");
   }
-  if (L.type == "dense" && L.has_neuron && L.neuron_type == "CUBA") {
+  if (mapped && L.has_neuron && cuba) {
     if (!is_int_in(L.i_decay, 0, 4096)) why.push_back("iDecay " + fmt_number(L.i_decay) + " is not an integer in 0..4096");
     if (!is_int_in(L.v_decay, 0, 4096)) why.push_back("vDecay " + fmt_number(L.v_decay) + " is not an integer in 0..4096");
     if (!is_int_in(L.v_th_mant, 0, 1 << 18)) {
@@ -361,7 +369,7 @@ std::string layer_problem(const NetxLayer& L, const NetxLayer* prev) {
     }
   }
   if (L.has_delay) why.push_back("synaptic delays (a delay dataset) are not supported");
-  if (L.type == "dense") {
+  if (mapped) {
     for (size_t i = 0; i < L.weights.size(); ++i) {
       if (!std::isfinite(L.weights[i]) || L.weights[i] != std::floor(L.weights[i])) {
         why.push_back("weight " + std::to_string(i) + " is " + fmt_number(L.weights[i]) +
@@ -375,7 +383,7 @@ std::string layer_problem(const NetxLayer& L, const NetxLayer* prev) {
         break;
       }
     }
-    if (prev != nullptr && prev->type == "dense" && prev->n_out != L.n_in) {
+    if (L.type == "dense" && prev != nullptr && prev->type == "dense" && prev->n_out != L.n_in) {
       why.push_back("inFeatures " + std::to_string(L.n_in) + " differs from " + prev->name +
                     "'s outFeatures " + std::to_string(prev->n_out));
     }
@@ -392,7 +400,7 @@ std::string unsupported_reason(const NetxModel& m) {
   std::string out;
   for (size_t i = 0; i < m.layers.size(); ++i) {
     const NetxLayer& L = m.layers[i];
-    const std::string why = layer_problem(L, i > 0 ? &m.layers[i - 1] : nullptr);
+    const std::string why = layer_problem(L, i > 0 ? &m.layers[i - 1] : nullptr, i == 0);
     if (why.empty()) continue;
     if (!out.empty()) out += '\n';
     out += "not supported: " + L.name + " (type " + L.type + ", neuron " +

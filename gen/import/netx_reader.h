@@ -71,8 +71,11 @@ struct NetxModel {
 // HDF5 error stack reaches stderr and the caller's HDF5 state is untouched.
 NetxModel read_netx(const std::string& path);
 
-// The subset SpikeForge can map (for now): dense layers with CUBA neurons and
-// binary spikes, integer weights, no delays, refDelay 1, chained in/out sizes.
+// The subset SpikeForge can map: dense and conv layers with CUBA (or LOIHI,
+// mapped alike by netx) neurons and binary spikes, integer weights, no delays,
+// refDelay 1, chained dense sizes; flatten layers; an input layer first (whether
+// it is skipped is the import's choice, netx_convert.h). Shapes and conv
+// geometry are checked by netx_to_network.
 // Returns "" when the whole model is supported, else one line per unsupported
 // layer, each "not supported: layer/N (type T, neuron U): why", joined by '\n'.
 std::string unsupported_reason(const NetxModel& m);
