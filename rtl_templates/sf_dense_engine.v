@@ -18,7 +18,11 @@
  * The debug read port answers with zeros for them. Timing is that of MODEL 0.
  *
  * Memories (C = ceil(N_OUT / P) chunks of P neurons):
- *   weights  N_IN * C words of P * W_BITS bits, word i*C + c = W[c*P + j][i], lane j at bits j*W_BITS
+ *   weights  N_IN * R words of W_PACK * P * W_BITS bits, R = ceil(C / W_PACK): word i*R + r
+ *            holds chunks c = r*W_PACK + s (s = 0..W_PACK-1), W[c*P + j][i] at bits
+ *            (s*P + j)*W_BITS (W_PACK 1: word i*C + c, lane j at bits j*W_BITS). Packing
+ *            several chunks into a word fills a wide memory word (SPRAM's 16 bits) with few
+ *            lanes; the engine reads a word per chunk all the same (timing unchanged).
  *   acc      C words of P * ACC_BITS bits: the input sum I of the current step
  *   acc1     MODEL 1 only: a second acc bank. Loihi 2's one-step synaptic delay is built here:
  *            a step integrates its events into one bank while the fire phase consumes (and
@@ -55,6 +59,8 @@ module sf_dense_engine #
     parameter integer N_OUT = 4,
     // Neuron lanes; chunks per event = ceil(N_OUT / P)
     parameter integer P = 1,
+    // Chunks per weight word (see Memories)
+    parameter integer W_PACK = 1,
     // Input event index width, >= clog2(N_IN)
     parameter integer IN_IDX_W = 2,
     // Output event index width, >= clog2(N_OUT)
@@ -162,12 +168,14 @@ module sf_dense_engine #
      * contents); tie ld_we low otherwise. */
     input  wire                       ld_we,
     input  wire [WADDR_W-1:0]         ld_addr,
-    input  wire [P*W_BITS-1:0]        ld_data
+    input  wire [W_PACK*P*W_BITS-1:0] ld_data
 );
 
 localparam integer C = (N_OUT + P - 1) / P;
 localparam integer CHUNK_W = (C > 1) ? $clog2(C) : 1;
-localparam integer WDEPTH = N_IN * C;
+localparam integer WROW = (C + W_PACK - 1) / W_PACK;   // weight words per input
+localparam integer WDEPTH = N_IN * WROW;
+localparam integer WSEL_W = (W_PACK > 1) ? $clog2(W_PACK) : 1;
 localparam integer WADDR_W = (WDEPTH > 1) ? $clog2(WDEPTH) : 1;
 // Payload as a signed multiplier operand (one extra bit when unsigned).
 localparam integer PAY_OP_BITS = (PAY_SIGNED != 0) ? PAY_BITS : PAY_BITS + 1;
@@ -175,8 +183,8 @@ localparam integer BINARY = (PAY_BITS == 1 && PAY_SIGNED == 0) ? 1 : 0;
 localparam integer LANE_SEL_W = (P > 1) ? $clog2(P) : 1;
 
 initial begin
-    if (N_IN < 1 || N_OUT < 1 || P < 1 || P > N_OUT) begin
-        $error("Error: need N_IN >= 1, 1 <= P <= N_OUT (instance %m)");
+    if (N_IN < 1 || N_OUT < 1 || P < 1 || P > N_OUT || W_PACK < 1 || W_PACK > C) begin
+        $error("Error: need N_IN >= 1, 1 <= P <= N_OUT, 1 <= W_PACK <= ceil(N_OUT / P) (instance %m)");
         $finish;
     end
     if ((1 << IN_IDX_W) < N_IN || (1 << OUT_IDX_W) < N_OUT) begin
@@ -226,10 +234,12 @@ reg [2:0] state_reg = S_CLEAR, state_next;
 reg                int_valid_reg = 1'b0, int_valid_next;
 reg [WADDR_W-1:0]  int_waddr_reg = {WADDR_W{1'b0}}, int_waddr_next;
 reg [CHUNK_W-1:0]  int_chunk_reg = {CHUNK_W{1'b0}}, int_chunk_next;
+reg [WSEL_W-1:0]   int_wsel_reg = {WSEL_W{1'b0}}, int_wsel_next;     // chunk within the weight word
 reg [PAY_BITS-1:0] int_pay_reg = {PAY_BITS{1'b0}}, int_pay_next;
 /* integrate: data stage (one cycle after issue) */
 reg                s2_valid_reg = 1'b0;
 reg [CHUNK_W-1:0]  s2_chunk_reg = {CHUNK_W{1'b0}};
+reg [WSEL_W-1:0]   s2_wsel_reg = {WSEL_W{1'b0}};
 reg [PAY_BITS-1:0] s2_pay_reg = {PAY_BITS{1'b0}};
 /* integrate: accumulate stage (two cycles after issue) */
 reg                s3_valid_reg = 1'b0;
@@ -262,7 +272,8 @@ reg                bank_reg = 1'b0, bank_next;
 /* memory ports */
 reg                w_re;
 reg [WADDR_W-1:0]  w_raddr;
-wire [P*W_BITS-1:0] w_rdata;
+wire [W_PACK*P*W_BITS-1:0] w_rword;   // the weight word read
+wire [P*W_BITS-1:0] w_rdata;           // its chunk s2_wsel_reg
 reg                st_re;
 reg [CHUNK_W-1:0]  st_raddr;
 reg                acc_we;
@@ -288,10 +299,20 @@ reg [P-1:0]        pend_wdata;
 
 // First weight word of the accepted event's row (upper bits are zero for any valid index).
 /* verilator lint_off UNUSEDSIGNAL */
-wire [31:0] row_base = {{(32-IN_IDX_W){1'b0}}, s_index} * C;
+wire [31:0] row_base = {{(32-IN_IDX_W){1'b0}}, s_index} * WROW;
 /* verilator lint_on UNUSEDSIGNAL */
 
 wire last_int_chunk = (int_chunk_reg == C[CHUNK_W-1:0] - 1'b1);
+wire last_wsel      = (int_wsel_reg == W_PACK[WSEL_W-1:0] - 1'b1);
+
+generate
+if (W_PACK > 1) begin : g_wsel
+    assign w_rdata = w_rword[s2_wsel_reg*(P*W_BITS) +: P*W_BITS];
+end else begin : g_wone
+    assign w_rdata = w_rword;
+    wire unused_wsel = ^{s2_wsel_reg, last_wsel};
+end
+endgenerate
 wire last_fchunk    = (fchunk_reg == C[CHUNK_W-1:0] - 1'b1);
 
 assign s_ready = (state_reg == S_INTEG) && (!int_valid_reg || last_int_chunk);
@@ -514,6 +535,7 @@ always @* begin
     int_valid_next = int_valid_reg;
     int_waddr_next = int_waddr_reg;
     int_chunk_next = int_chunk_reg;
+    int_wsel_next  = int_wsel_reg;
     int_pay_next   = int_pay_reg;
     fchunk_next    = fchunk_reg;
     echunk_next    = echunk_reg;
@@ -564,9 +586,14 @@ always @* begin
         end
         S_INTEG: begin
             if (int_valid_reg) begin
-                // issue one chunk: its weight word
+                // issue one chunk: its weight word (the next word after the word's last chunk)
                 w_re = 1'b1;
-                int_waddr_next = int_waddr_reg + 1'b1;
+                if (W_PACK == 1 || last_wsel) begin
+                    int_waddr_next = int_waddr_reg + 1'b1;
+                    int_wsel_next  = {WSEL_W{1'b0}};
+                end else begin
+                    int_wsel_next  = int_wsel_reg + 1'b1;
+                end
                 int_chunk_next = int_chunk_reg + 1'b1;
                 if (last_int_chunk) int_valid_next = 1'b0;
             end
@@ -577,6 +604,7 @@ always @* begin
                 end else begin
                     int_valid_next = 1'b1;
                     int_waddr_next = row_base[WADDR_W-1:0];
+                    int_wsel_next  = {WSEL_W{1'b0}};
                     int_chunk_next = {CHUNK_W{1'b0}};
                     int_pay_next   = s_payload;
                 end
@@ -638,6 +666,7 @@ always @(posedge clk) begin
     int_valid_reg <= int_valid_next;
     int_waddr_reg <= int_waddr_next;
     int_chunk_reg <= int_chunk_next;
+    int_wsel_reg  <= int_wsel_next;
     int_pay_reg   <= int_pay_next;
     fchunk_reg    <= fchunk_next;
     echunk_reg    <= echunk_next;
@@ -648,6 +677,7 @@ always @(posedge clk) begin
 
     s2_valid_reg  <= (state_reg == S_INTEG) && int_valid_reg;
     s2_chunk_reg  <= int_chunk_reg;
+    s2_wsel_reg   <= int_wsel_reg;
     s2_pay_reg    <= int_pay_reg;
     s3_valid_reg  <= s2_valid_reg;
     dbg_rd_valid_reg <= dbg_rd_take;
@@ -680,12 +710,12 @@ end
 
 /* memories */
 sf_ram_1r1w #(
-    .WIDTH(P*W_BITS), .DEPTH(WDEPTH), .ADDR_W(WADDR_W),
+    .WIDTH(W_PACK*P*W_BITS), .DEPTH(WDEPTH), .ADDR_W(WADDR_W),
     .INIT_FILE(WEIGHT_FILE), .STYLE(WEIGHT_STYLE)
 ) weight_ram (
     .clk(clk),
     .wr_en(ld_we && rst), .wr_addr(ld_addr), .wr_data(ld_data),
-    .rd_en(w_re), .rd_addr(w_raddr), .rd_data(w_rdata)
+    .rd_en(w_re), .rd_addr(w_raddr), .rd_data(w_rword)
 );
 
 generate

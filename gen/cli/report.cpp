@@ -20,6 +20,7 @@ json plan_report(const Network& net, const gen::Plan& plan) {
               {"out", lp.n_out},
               {"parallel", lp.P},
               {"chunks", lp.C},
+              {"weight_pack", lp.w_pack},
               {"weight_bits", lp.w_bits},
               {"v_bits", lp.v_bits},
               {"acc_bits", lp.acc_bits},
@@ -75,6 +76,7 @@ std::string plan_summary(const Network& net, const gen::Plan& plan) {
           : net.layers[k].neuron.model == NeuronModel::Akida2 ? "acc (stateless) "
                                                               : "v ")
       << lp.v_bits << "b";
+    if (lp.w_pack > 1) o << ", " << lp.w_pack << " chunks per weight word";
     if (net.layers[k].neuron.model == NeuronModel::Akida || net.layers[k].neuron.model == NeuronModel::Akida2)
       o << ", events " << lp.out_pay_bits << "b" << (lp.out_pay_signed ? " signed" : "");
     if (net.layers[k].neuron.model == NeuronModel::Loihi2)

@@ -27,18 +27,20 @@ std::string hex_word(const std::vector<int64_t>& lanes, int bits) {
   return s;
 }
 
-// Calls f(lanes) for every weight word in memory order: word i * C + c holds
-// W[c * P + j][i] in lane j (sf_dense_engine's layout).
+// Calls f(lanes) for every weight word in memory order: word i * R + r (R =
+// weight_row()) holds chunk c = r * w_pack + s in lanes s * P + j, W[c * P + j][i]
+// (sf_dense_engine's layout; w_pack 1: word i * C + c, lane j).
 template <class F>
 void for_each_weight_word(const Layer& l, const LayerPlan& lp, F f) {
-  std::vector<int64_t> lanes(static_cast<size_t>(lp.P));
+  std::vector<int64_t> lanes(static_cast<size_t>(lp.P * lp.w_pack));
   const int64_t unit = int64_t{1} << lp.w_shift;  // the plan proved every weight a multiple
   for (int i = 0; i < l.n_in; ++i)
-    for (int c = 0; c < lp.C; ++c) {
-      for (int j = 0; j < lp.P; ++j) {
-        int n = c * lp.P + j;
-        lanes[static_cast<size_t>(j)] = n < l.n_out ? l.w(n, i) / unit : 0;
-      }
+    for (int r = 0; r < lp.weight_row(); ++r) {
+      for (int s = 0; s < lp.w_pack; ++s)
+        for (int j = 0; j < lp.P; ++j) {
+          const int n = (r * lp.w_pack + s) * lp.P + j;
+          lanes[static_cast<size_t>(s * lp.P + j)] = n < l.n_out ? l.w(n, i) / unit : 0;
+        }
       f(lanes);
     }
 }
@@ -129,8 +131,8 @@ const LoadPlan* load_of(const Plan& plan, size_t layer) {
 // An engine's weight load connections: its select value (and zeros between its
 // word address and the select) in ld_addr, else tied off.
 std::string load_ports(const Plan& plan, const LayerPlan& lp, const LoadPlan* ld) {
-  const int waddr_w = std::max(1, clog2(int64_t{lp.n_in} * lp.C));  // the engine's WADDR_W
-  const int data_w = lp.P * lp.w_bits;
+  const int waddr_w = std::max(1, clog2(int64_t{lp.n_in} * lp.weight_row()));  // the engine's WADDR_W
+  const int data_w = lp.P * lp.w_bits * lp.w_pack;
   if (!ld)
     return "    .ld_we(1'b0), .ld_addr(" + std::to_string(waddr_w) + "'d0), .ld_data(" + std::to_string(data_w) +
            "'d0)";
@@ -276,7 +278,8 @@ std::string emit_top(const Network& net, const Plan& plan) {
     const std::string bias_mem = akida || akida2 ? ".param" : ".bias";
     v << "\nsf_dense_engine #(\n"
       << "    .MODEL(" << (akida2 ? 3 : akida ? 2 : loihi2 ? 1 : 0) << "),\n"
-      << "    .N_IN(" << lp.n_in << "), .N_OUT(" << lp.n_out << "), .P(" << lp.P << "),\n"
+      << "    .N_IN(" << lp.n_in << "), .N_OUT(" << lp.n_out << "), .P(" << lp.P << "), .W_PACK(" << lp.w_pack
+      << "),\n"
       << "    .IN_IDX_W(" << lp.in_idx_w << "), .OUT_IDX_W(" << lp.out_idx_w << "),\n"
       << "    .PAY_BITS(" << lp.pay_bits << "), .PAY_SIGNED(" << (lp.pay_signed ? 1 : 0) << "),\n"
       << "    .W_BITS(" << lp.w_bits << "), .ACC_BITS(" << lp.acc_bits << "), .V_BITS(" << lp.v_bits

@@ -325,7 +325,9 @@ Layer parse_layer(const std::string& path, const json& lj, size_t index, int n_i
   }
   if (lj.contains("hardware")) {
     const json& h = lj.at("hardware");
-    c.check_object(h, "hardware", {"parallel"});
+    c.check_object(h, "hardware", {"parallel", "weight_pack"});
+    if (h.contains("weight_pack"))
+      l.weight_pack = static_cast<int>(c.as_int(h.at("weight_pack"), "hardware.weight_pack", 1, 16, "1..16"));
     if (h.contains("parallel")) {
       const json& p = h.at("parallel");
       if (p.is_string() && p.get<std::string>() == "auto")
@@ -518,6 +520,14 @@ Network load_network(const std::string& path) {
   return net;
 }
 
+// The layer's hardware hints, when any is set.
+static void save_hardware(const Layer& l, json& lj) {
+  json h = json::object();
+  if (l.parallel > 0) h["parallel"] = l.parallel;
+  if (l.weight_pack > 0) h["weight_pack"] = l.weight_pack;
+  if (!h.empty()) lj["hardware"] = std::move(h);
+}
+
 void save_network(const Network& net, const std::string& path) {
   json doc;
   doc["format"] = "spikeforge-network";
@@ -561,7 +571,7 @@ void save_network(const Network& net, const std::string& path) {
       lj["neuron"] = std::move(n);
     }
     if (l.neuron.model == NeuronModel::Akida || l.neuron.model == NeuronModel::Akida2) {
-      if (l.parallel > 0) lj["hardware"] = {{"parallel", l.parallel}};
+      save_hardware(l, lj);
       layers.push_back(std::move(lj));
       continue;
     }
@@ -569,7 +579,7 @@ void save_network(const Network& net, const std::string& path) {
       const Loihi2Params& q = l.neuron.loihi2;
       lj["neuron"] = {{"model", "loihi2"}, {"du", q.du},         {"dv", q.dv},
                       {"vth", q.vth},      {"bias_exp", q.bias_exp}, {"weight_exp", q.weight_exp}};
-      if (l.parallel > 0) lj["hardware"] = {{"parallel", l.parallel}};
+      save_hardware(l, lj);
       layers.push_back(std::move(lj));
       continue;
     }
@@ -587,7 +597,7 @@ void save_network(const Network& net, const std::string& path) {
       case LeakKind::Sub: n["leak"] = {{"kind", "sub"}, {"lambda", p.leak.lambda}}; break;
     }
     lj["neuron"] = std::move(n);
-    if (l.parallel > 0) lj["hardware"] = {{"parallel", l.parallel}};
+    save_hardware(l, lj);
     layers.push_back(std::move(lj));
   }
   doc["layers"] = std::move(layers);

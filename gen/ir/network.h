@@ -116,6 +116,7 @@ struct Layer {
   std::vector<int64_t> bias;     // empty (no bias) or n_out entries, fit v_bits
   NeuronSpec neuron;
   int parallel = 0;  // hardware lanes P; 0 = choose automatically
+  int weight_pack = 0;  // chunks per weight word (the planner takes at most the chunk count); 0 = automatic
 
   int32_t w(int out, int in) const { return weights[static_cast<size_t>(out) * n_in + in]; }
   bool has_bias() const { return !bias.empty(); }

@@ -121,11 +121,15 @@ int loihi2_lane_dsp(const Loihi2Params& q) {
   return needs(4095 - q.du) + needs(4096 - q.dv);
 }
 
-// SB_MAC16 blocks one `lif` lane with a `mult` leak needs: Yosys (synth_ice40
-// -dsp) maps its |v| x beta multiply to one block (measured: 13 for 13 lanes of
-// 16/17-bit states and 17-bit beta, examples/nir_fmnist); no other if/lif leak
-// multiplies. The lanes have no LUT form of it, so these count against the device.
-int lif_lane_dsp(const Layer& l) {
+// SB_MAC16 blocks a lane needs that have no LUT form in the lanes, so they count
+// against the device: a `lif` lane with a `mult` leak, whose |v| x beta multiply
+// Yosys (synth_ice40 -dsp) maps to one block (measured: 13 for 13 lanes of
+// 16/17-bit states and 17-bit beta, examples/nir_fmnist); an `akida2` lane, whose
+// rescale acc x output_scale (a 28 x 8-bit product) takes two (measured: 10 for
+// 4 + 1 lanes, examples/akida_fmnist, of which the planner's row address model
+// counts one more). No other if/lif leak, and no akida lane, multiplies.
+int fixed_lane_dsp(const Layer& l) {
+  if (l.neuron.model == NeuronModel::Akida2) return 2;
   return l.neuron.model == NeuronModel::Lif && l.neuron.iflif.leak.kind == LeakKind::Mult ? 1 : 0;
 }
 
@@ -133,8 +137,9 @@ int lif_lane_dsp(const Layer& l) {
 // (synth_ice40 -dsp) maps it to an SB_MAC16 unless C is a power of two (a
 // shift) or the product is narrower than 11 bits (its DSP_Y_MINWIDTH).
 int address_dsp(const LayerPlan& lp) {
-  const bool pow2 = (lp.C & (lp.C - 1)) == 0;
-  return !pow2 && clog2(int64_t{lp.n_in} * lp.C) >= 11 ? 1 : 0;
+  const int row = lp.weight_row();
+  const bool pow2 = (row & (row - 1)) == 0;
+  return !pow2 && clog2(int64_t{lp.n_in} * row) >= 11 ? 1 : 0;
 }
 
 void update_luts(LayerPlan& lp) {
@@ -261,12 +266,12 @@ void plan_loads(Plan& plan) {
 
 void plan_memories(const Layer& l, LayerPlan& lp) {
   lp.mems.clear();
-  lp.mems.push_back(make_mem(l.name + ".weights", lp.P * lp.w_bits, l.n_in * lp.C));
+  lp.mems.push_back(make_mem(l.name + ".weights", lp.P * lp.w_bits * lp.w_pack, l.n_in * lp.weight_row()));
   lp.mems.push_back(make_mem(l.name + ".acc", lp.P * lp.acc_bits, lp.C));
   if (l.neuron.model == NeuronModel::Akida || l.neuron.model == NeuronModel::Akida2) {
     // stateless: no v memory; the per-neuron parameters in the bias memory's place
     lp.mems.push_back(make_mem(l.name + ".param", lp.P * lp.bias_bits, lp.C));
-    lp.dsp = address_dsp(lp);
+    lp.dsp = address_dsp(lp) + lp.P * fixed_lane_dsp(l);
     lp.lane_luts = 150 + lp.P * lane_luts(lp, l);
     update_luts(lp);
     return;
@@ -279,7 +284,7 @@ void plan_memories(const Layer& l, LayerPlan& lp) {
     lp.mems.push_back(make_mem(l.name + ".pend", lp.P, lp.C));
   lp.dsp = address_dsp(lp) +
            (l.neuron.model == NeuronModel::Loihi2 ? (lp.decay_impl == 0 ? lp.P * loihi2_lane_dsp(l.neuron.loihi2) : 0)
-                                                  : lp.P * lif_lane_dsp(l));
+                                                  : lp.P * fixed_lane_dsp(l));
   lp.lane_luts = 150 + lp.P * lane_luts(lp, l);
   update_luts(lp);
 }
@@ -319,9 +324,13 @@ void plan_akida(const std::string& net_file, const Layer& l, const PayloadFormat
   }
 }
 
+// Chunks of P * w_bits bits that one 16-bit SPRAM word holds (at least 1).
+int spram_pack_of(int P, int w_bits) { return std::max(1, kSpramWidth / (P * w_bits)); }
+
 void set_parallel(const Layer& l, LayerPlan& lp, int P) {
   lp.P = P;
   lp.C = static_cast<int>(ceil_div(l.n_out, P));
+  lp.w_pack = l.weight_pack > 0 ? std::min(l.weight_pack, lp.C) : lp.spram_pack ? spram_pack_of(P, lp.w_bits) : 1;
   plan_memories(l, lp);
 }
 
@@ -442,7 +451,7 @@ Plan plan_network(const Network& net, const PlanOptions& opt, const std::string&
   const int lut_budget = static_cast<int>(cap.luts * opt.lut_budget);
   const int ff_budget = static_cast<int>(cap.ff * opt.lut_budget);
   // loihi2 decays go to DSPs while they last, the widest layers first to LUTs
-  // (lif multiply leaks have no LUT form: they keep theirs)
+  // (lif multiply leaks and akida2 rescales have no LUT form: they keep theirs)
   auto assign_dsps = [&] {
     for (size_t k = 0; k < plan.layers.size(); ++k)
       if (net.layers[k].neuron.model == NeuronModel::Loihi2 && plan.layers[k].decay_impl != 0) {
@@ -468,7 +477,7 @@ Plan plan_network(const Network& net, const PlanOptions& opt, const std::string&
   // may still take lanes that do not make this worse (more lanes make wider,
   // shallower weight memories, which can fit SPRAM where narrow ones could not).
   auto ebr_excess = [&] { return std::max(0, total_ebr(plan) - cap.ebr); };
-  // DSPs beyond the device's (only lif multiply leaks can cause it: loihi2 moves to LUTs)
+  // DSPs beyond the device's (only lif multiply leaks and akida2 rescales can cause it: loihi2 moves to LUTs)
   auto dsp_excess = [&] {
     int used = 0;
     for (const LayerPlan& lp : plan.layers) used += lp.dsp;
@@ -485,14 +494,15 @@ Plan plan_network(const Network& net, const PlanOptions& opt, const std::string&
   place_memories(plan, cap, ff_budget);
   // A design whose memories the blocks cannot hold puts weights in SPRAM: give
   // the automatic layers with the largest weight memories, one at a time, the
-  // lanes that pack their weight words into the fewest SPRAMs (P * w_bits near a
-  // multiple of 16), until the blocks suffice or no layer is left.
+  // fewest lanes that pack their weight words into the fewest SPRAMs (P * w_bits
+  // near a multiple of 16, or several chunks per 16-bit word: w_pack), until the
+  // blocks suffice or no layer is left. Fewer lanes keep the state memories narrow.
   {
     std::vector<bool> tried(net.layers.size(), false);
     while (ebr_excess() > 0 && cap.spram > 0) {
       int k = -1;
       for (size_t i = 0; i < plan.layers.size(); ++i)
-        if (automatic[i] && !tried[i] &&
+        if (automatic[i] && !tried[i] && net.layers[i].weight_pack == 0 &&
             (k < 0 || plan.layers[i].mems[0].bits() > plan.layers[static_cast<size_t>(k)].mems[0].bits()))
           k = static_cast<int>(i);
       if (k < 0) break;
@@ -504,12 +514,16 @@ Plan plan_network(const Network& net, const PlanOptions& opt, const std::string&
       int other_dsp = 0;
       for (size_t i = 0; i < plan.layers.size(); ++i)
         if (i != static_cast<size_t>(k)) other_dsp += plan.layers[i].dsp;
-      const int max_p = lif_lane_dsp(l) > 0 ? std::max(1, cap.dsp - other_dsp - 1) : kMaxLanes;  // 1: its address
+      const int lane_dsp = fixed_lane_dsp(l);
+      const int max_p = lane_dsp > 0 ? std::max(1, (cap.dsp - other_dsp - 1) / lane_dsp) : kMaxLanes;  // 1: its address
       for (int p = 1; p <= std::min({l.n_out, kMaxLanes, max_p}) && p * lp.w_bits <= kMaxSpramCols * kSpramWidth;
            ++p) {
-        const int blocks = spram_blocks(p * lp.w_bits, static_cast<int>(l.n_in * ceil_div(l.n_out, p)));
+        const int pack = spram_pack_of(p, lp.w_bits);
+        const int blocks = spram_blocks(p * lp.w_bits * pack,
+                                        static_cast<int>(l.n_in * ceil_div(ceil_div(l.n_out, p), pack)));
         if (blocks < best_blocks) best_blocks = blocks, best_p = p;
       }
+      lp.spram_pack = true;
       set_parallel(l, lp, best_p);
       assign_dsps();
       place_memories(plan, cap, ff_budget);

@@ -36,6 +36,14 @@ struct LayerPlan {
   int n_in = 0, n_out = 0;
   int P = 1;                  // lanes
   int C = 1;                  // chunks = ceil(n_out / P)
+  // weight packing: one weight word holds w_pack consecutive chunks (P * w_bits
+  // each), so the weight memory has n_in * weight_row() words of P * w_bits *
+  // w_pack bits. The planner packs a weight memory it puts in SPRAM (16-bit
+  // words) when few lanes leave a word half empty: fewer lanes then hold the
+  // same SPRAMs, and the narrower state memories save block RAMs.
+  int w_pack = 1;
+  bool spram_pack = false;    // keep packing to the SPRAM word as P changes
+  int weight_row() const { return (C + w_pack - 1) / w_pack; }  // weight words per input
   int in_idx_w = 1, out_idx_w = 1;
   int pay_bits = 1;           // input payload width of this layer
   bool pay_signed = false;
@@ -56,7 +64,7 @@ struct LayerPlan {
   // picks 1 when the layer's DSP need would pass the device's DSP count.
   int decay_impl = 0;
   // modelled SB_MAC16 blocks of the layer: loihi2 decays (decay_impl 0), lif multiply
-  // leaks (one per lane), the weight row address index * C (C not a power of two)
+  // leaks (one per lane), akida2 rescales (two per lane), the weight row address index * C (C not a power of two)
   int dsp = 0;
   // akida: act_step as the lane takes it (sf_neuron_akida STEP_M / STEP_F), the
   // same ladder of thresholds: normalized (odd mantissa), and a step so small

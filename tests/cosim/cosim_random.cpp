@@ -71,7 +71,7 @@ int main(int argc, char** argv) {
     std::string layers;
     for (const auto& l : rn.net.layers)
       layers += " " + std::to_string(l.n_out) + "(" + sf::to_string(l.neuron.model) + ",P" +
-                std::to_string(l.parallel) + ")";
+                std::to_string(l.parallel) + (l.weight_pack > 0 ? ",pack" + std::to_string(l.weight_pack) : "") + ")";
     if (r.exit_code == 0) {
       std::printf("seed %llu: pass [%d inputs ->%s, %d steps]\n", static_cast<unsigned long long>(seed),
                   rn.net.input_size, layers.c_str(), rn.net.timesteps);

@@ -77,6 +77,7 @@ RandomNet random_net(uint64_t seed) {
     if (r.chance(0.4))
       for (int o = 0; o < l.n_out; ++o) l.bias.push_back(r.in(-p.threshold / 2, p.threshold / 2));
     l.parallel = static_cast<int>(r.in(1, l.n_out));
+    if (r.chance(0.3)) l.weight_pack = static_cast<int>(r.in(2, 4));  // packed weight words
     n_in = l.n_out;
     n.layers.push_back(std::move(l));
   }
@@ -130,6 +131,7 @@ RandomNet random_loihi2_net(uint64_t seed) {
       for (int o = 0; o < l.n_out; ++o)
         l.bias.push_back(hot && r.chance(0.5) ? (r.chance(0.5) ? 4095 : -4096) : r.in(-64, 64));
     l.parallel = static_cast<int>(r.in(1, l.n_out));
+    if (r.chance(0.3)) l.weight_pack = static_cast<int>(r.in(2, 4));  // packed weight words
     n_in = l.n_out;
     n.layers.push_back(std::move(l));
   }
@@ -217,6 +219,7 @@ RandomNet random_akida_net(uint64_t seed) {
     if (q.act_step_m >= (uint64_t{1} << 24)) q.act_step_m >>= 4, q.act_step_f -= 4;
     if (q.act_step_m == 0) q.act_step_m = 1;
     l.parallel = static_cast<int>(r.in(1, l.n_out));
+    if (r.chance(0.3)) l.weight_pack = static_cast<int>(r.in(2, 4));  // packed weight words
     n_in = l.n_out;
     pmax = (int64_t{1} << q.act_bits) - 1;
     n.layers.push_back(std::move(l));
@@ -275,6 +278,7 @@ RandomNet random_akida2_net(uint64_t seed) {
                                       : r.chance(0.1) ? r.in(-128, 127)
                                                       : std::clamp<int64_t>(-want + r.in(-3, 3), -128, 127));
     l.parallel = static_cast<int>(r.in(1, l.n_out));
+    if (r.chance(0.3)) l.weight_pack = static_cast<int>(r.in(2, 4));  // packed weight words
     n_in = l.n_out;
     pmax = (int64_t{1} << (q.output_bits - (q.relu ? 0 : 1))) - 1;
     n.layers.push_back(std::move(l));
