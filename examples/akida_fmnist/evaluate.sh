@@ -3,8 +3,10 @@
 # exported as NIR, through SpikeForge: for each seed: train + export (train_export.py),
 # spikeforge import --method exact (float network), spikeforge check --target akida (must
 # pass silently), spikeforge quantize --target akida --weight-bits 4 with the whole
-# 10,000-image test set as the calibration raster (float vs akida golden accuracy); then,
-# for the first seed, RTL co-simulation of 8 test images and an iCEBreaker bitstream.
+# 10,000-image test set as the calibration raster (float vs akida golden accuracy), and the
+# same for --target akida2 at 4- and 8-bit weights; then, for the first seed, RTL
+# co-simulation of 8 test images and an iCEBreaker bitstream of the akida and the 8-bit
+# akida2 network.
 # Prints mean ± sample std over the seeds.
 #   usage: examples/akida_fmnist/evaluate.sh [--out DIR] [--seeds "0 1 2"] [--epochs N]
 # Needs: scripts/install_deps.sh --training (python3-torch), a built spikeforge.
@@ -32,6 +34,10 @@ for s in $seeds; do
     k=$(basename "$r" .raster.json)
     "$sf" quantize "$d/float.json" -o "$d/akida4.json" --target akida --weight-bits 4 --calib "$r" \
           --report "$d/report4.$k.json" > "$d/quantize4.$k.log"
+    for b in 4 8; do
+      "$sf" quantize "$d/float.json" -o "$d/akida2_$b.json" --target akida2 --weight-bits $b --calib "$r" \
+            --report "$d/report2_$b.$k.json" > "$d/quantize2_$b.$k.log"
+    done
   done
 done
 
@@ -46,28 +52,34 @@ PY
 "$sf" check "$d/akida4.json" --target akida
 "$sf" sim "$d/akida4.json" --input "$d/samples8.raster.json" | tee "$d/sim.log"
 "$sf" synth "$d/akida4.json" --board icebreaker -o "$d/synth" | tee "$d/synth.log"
+"$sf" check "$d/akida2_8.json" --target akida2
+"$sf" sim "$d/akida2_8.json" --input "$d/samples8.raster.json" | tee "$d/sim2_8.log"
+"$sf" synth "$d/akida2_8.json" --board icebreaker --freq 12 -o "$d/synth2_8" | tee "$d/synth2_8.log"
 
 /usr/bin/python3 - "$out" $seeds <<'PY'
 import glob, json, os, statistics, sys
 out, seeds = sys.argv[1], sys.argv[2:]
-rows = {"PyTorch (float32)": [], "float reference (C++)": [], "akida golden, 4-bit": []}
-agree = {4: []}
+variants = {"report4": "akida golden, 4-bit", "report2_4": "akida2 golden, 4-bit", "report2_8": "akida2 golden, 8-bit"}
+rows = {"PyTorch (float32)": [], "float reference (C++)": []}
+rows.update({v: [] for v in variants.values()})
+agree = {v: [] for v in variants.values()}
 for s in seeds:
     d = os.path.join(out, f"seed{s}")
     rows["PyTorch (float32)"].append(json.load(open(os.path.join(d, "train_report.json")))["torch_test_accuracy"])
-    for b in (4,):
+    for prefix, label in variants.items():
         n = fl_ok = int_ok = same = 0
-        for path in sorted(glob.glob(os.path.join(d, f"report{b}.test_*.json"))):
+        for path in sorted(glob.glob(os.path.join(d, f"{prefix}.test_*.json"))):
             r = json.load(open(path))
             k = r["accuracy"]["samples"]
             n += k
             fl_ok += round(r["accuracy"]["float"] * k)
             int_ok += round(r["accuracy"]["integer"] * k)
             same += round(r["decisions"]["agreement"] * k)
-        assert n == 10000, (d, b, n)
-        rows["float reference (C++)"].append(fl_ok / n)
-        rows[f"akida golden, {b}-bit"].append(int_ok / n)
-        agree[b].append(same / n)
+        assert n == 10000, (d, prefix, n)
+        if prefix == "report4":
+            rows["float reference (C++)"].append(fl_ok / n)
+        rows[label].append(int_ok / n)
+        agree[label].append(same / n)
 def fmt(v):
     m = 100 * statistics.mean(v)
     sd = 100 * statistics.stdev(v) if len(v) > 1 else 0.0
@@ -75,5 +87,6 @@ def fmt(v):
 print(f"\nFashion-MNIST test set (10,000 images), seeds {' '.join(seeds)}, mean ± sample std:")
 for k, v in rows.items():
     print(f"  {k:24s} {fmt(v)}")
-print(f"  float/akida decisions agree on {fmt(agree[4])} of the images")
+for label, v in agree.items():
+    print(f"  float / {label} decisions agree on {fmt(v)} of the images")
 PY
