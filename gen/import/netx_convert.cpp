@@ -72,8 +72,9 @@ const char* mode_name(l2::SignMode m) {
   throw InputError(m.path + ": " + L.name + ": " + what);
 }
 
-// The neuron of a CUBA/LOIHI layer and its bias (per neuron), checked.
-void map_neuron(const NetxModel& m, const NetxLayer& L, Layer& l, const std::vector<double>& bias) {
+// The neuron of a CUBA/LOIHI layer, checked, and its stored bias's range;
+// true when the bias has a nonzero value (the caller lays it out per neuron).
+bool map_neuron(const NetxModel& m, const NetxLayer& L, Layer& l) {
   // netx: du = iDecay - 1 (Lava adds 1 back), dv = vDecay, vth = vThMant
   if (L.i_decay < 1)
     fail(m, L, "neuron/iDecay: found 0, expected 1..4096 (netx maps it to du = iDecay - 1 = -1, "
@@ -99,8 +100,7 @@ void map_neuron(const NetxModel& m, const NetxLayer& L, Layer& l, const std::vec
                      ", expected -4096..4095 (bias_mant is 13-bit signed)");
     any_bias = any_bias || b != 0;
   }
-  if (any_bias)
-    for (double b : bias) l.bias.push_back(static_cast<int64_t>(b));
+  return any_bias;
 }
 
 int bits_for(int64_t lo, int64_t hi) {
@@ -286,7 +286,9 @@ NetxImport netx_to_network(const NetxModel& m, const std::string& name, const Ne
       cur = {L.shape[0], 1, 1, false};
     else
       fail(m, L, "shape: found " + std::to_string(L.shape.size()) + " dimensions, expected (c, y, x) or (n)");
-    if (cur.size() < 1 || cur.size() > (int64_t{1} << 24))
+    if (std::any_of(L.shape.begin(), L.shape.end(), [](int d) { return d < 1; }))
+      fail(m, L, "shape: a dimension below 1, expected positive (c, y, x) or (n)");
+    if (cur.size() > (int64_t{1} << 24))
       fail(m, L, "shape: found " + std::to_string(cur.size()) + " neurons, expected 1..2^24");
     first = 1;
   }
@@ -310,7 +312,8 @@ NetxImport netx_to_network(const NetxModel& m, const std::string& name, const Ne
                        " (the outputs of the layer before" + (flatten ? ", flattened" : "") + ")");
       l.n_in = L.n_in;
       l.n_out = L.n_out;
-      map_neuron(m, L, l, L.bias);
+      if (map_neuron(m, L, l))
+        for (double b : L.bias) l.bias.push_back(static_cast<int64_t>(b));
       out.layers.push_back(map_dense_weights(m, L, l));
       cur = {L.n_out, 1, 1, false};
     } else {  // conv (unsupported_reason lets no other type through)
@@ -320,14 +323,14 @@ NetxImport netx_to_network(const NetxModel& m, const std::string& name, const Ne
       if (!cur.spatial)
         fail(m, L, "type conv after a dense or flatten layer: expected a (c, y, x) input");
       Shape next;
-      map_neuron(m, L, l, {});  // the bias: below, once the map's size is known
+      const bool any_bias = map_neuron(m, L, l);
       out.layers.push_back(map_conv(m, L, cur, l, next));
       // a per-channel bias, repeated over the map (netx's channel-wise bias)
       if (!L.bias.empty()) {
         if (static_cast<int64_t>(L.bias.size()) != next.c)
           fail(m, L, "bias: found " + std::to_string(L.bias.size()) + " values, expected " +
                          std::to_string(next.c) + " (one per output channel)");
-        if (std::any_of(L.bias.begin(), L.bias.end(), [](double b) { return b != 0; }))  // range: map_neuron
+        if (any_bias)
           for (int64_t c = 0; c < next.c; ++c)
             for (int64_t k = 0; k < next.h * next.w; ++k)
               l.bias.push_back(static_cast<int64_t>(L.bias[static_cast<size_t>(c)]));

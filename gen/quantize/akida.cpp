@@ -27,16 +27,14 @@ void set_akida1(Layer& l, const std::vector<int64_t>& t) {
 void set_akida2(Layer& l, const std::vector<int64_t>& t) {
   l.neuron.model = NeuronModel::Akida2;
   Akida2Params& p = l.neuron.akida2;
+  // -T / 2^shift rounded half up
+  auto bias_of = [](int64_t x, int shift) { return (-x + (shift ? int64_t{1} << (shift - 1) : 0)) >> shift; };
   int k = 0;
   auto fits = [&](int shift) {
-    for (int64_t x : t) {
-      const int64_t b = -x, q = (b + (shift ? int64_t{1} << (shift - 1) : 0)) >> shift;  // half up
-      if (q < -128 || q > 127) return false;
-    }
-    return true;
+    return std::all_of(t.begin(), t.end(), [&](int64_t x) { return bias_of(x, shift) >= -128 && bias_of(x, shift) <= 127; });
   };
   while (!fits(k)) ++k;  // |T| < 2^19 (checked by the caller): k <= 13
-  for (int64_t x : t) p.bias.push_back((-x + (k ? int64_t{1} << (k - 1) : 0)) >> k);
+  for (int64_t x : t) p.bias.push_back(bias_of(x, k));
   p.bias_shift = k;
   p.input_shift = 0;
   p.relu = true;
