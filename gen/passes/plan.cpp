@@ -330,7 +330,8 @@ int spram_pack_of(int P, int w_bits) { return std::max(1, kSpramWidth / (P * w_b
 void set_parallel(const Layer& l, LayerPlan& lp, int P) {
   lp.P = P;
   lp.C = static_cast<int>(ceil_div(l.n_out, P));
-  lp.w_pack = l.weight_pack > 0 ? std::min(l.weight_pack, lp.C) : lp.spram_pack ? spram_pack_of(P, lp.w_bits) : 1;
+  // never more chunks per word than the layer has (the engine requires W_PACK <= C)
+  lp.w_pack = std::min(lp.C, l.weight_pack > 0 ? l.weight_pack : lp.spram_pack ? spram_pack_of(P, lp.w_bits) : 1);
   plan_memories(l, lp);
 }
 
@@ -518,7 +519,7 @@ Plan plan_network(const Network& net, const PlanOptions& opt, const std::string&
       const int max_p = lane_dsp > 0 ? std::max(1, (cap.dsp - other_dsp - 1) / lane_dsp) : kMaxLanes;  // 1: its address
       for (int p = 1; p <= std::min({l.n_out, kMaxLanes, max_p}) && p * lp.w_bits <= kMaxSpramCols * kSpramWidth;
            ++p) {
-        const int pack = spram_pack_of(p, lp.w_bits);
+        const int pack = std::min(spram_pack_of(p, lp.w_bits), static_cast<int>(ceil_div(l.n_out, p)));
         const int blocks = spram_blocks(p * lp.w_bits * pack,
                                         static_cast<int>(l.n_in * ceil_div(ceil_div(l.n_out, p), pack)));
         if (blocks < best_blocks) best_blocks = blocks, best_p = p;

@@ -158,4 +158,49 @@ TEST(Emit, WeightImageLayout) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(Emit, PackedWeightImageLayout) {
+  // The same W with P = 1 (C = 3) and weight_pack 2: R = ceil(3 / 2) = 2 words per input;
+  // word i*R + r holds chunks 2r (low 4 bits) and 2r + 1: i=0: (1, 2) -> 0x21, (7, pad) -> 0x07;
+  // i=1: (-1, -2) -> 0xef, (-8, pad) -> 0x08. A hint above the chunk count is clamped to it.
+  Network n = one_layer({1, -1, 2, -2, 7, -8}, 2, 3, 1, false, 1);
+  n.layers[0].weight_pack = 2;
+  Plan p = plan_network(n, {}, "t.json");
+  EXPECT_EQ(p.layers[0].w_pack, 2);
+  EXPECT_EQ(p.layers[0].weight_row(), 2);
+  EXPECT_EQ(p.layers[0].mems[0].width, 8);
+  EXPECT_EQ(p.layers[0].mems[0].depth, 4);
+  auto dir = std::filesystem::temp_directory_path() / "sf-emit-pack-test";
+  std::filesystem::create_directories(dir);
+  emit_verilog(n, p, dir.string(), dir.string(), std::string(SPIKEFORGE_SOURCE_DIR) + "/rtl_templates");
+  EXPECT_EQ(read_text_file((dir / "fc.weights.hex").string()), "21\n07\nef\n08\n");
+  EXPECT_NE(read_text_file((dir / "sf_top.v").string()).find(".W_PACK(2)"), std::string::npos);
+  std::filesystem::remove_all(dir);
+  n.layers[0].weight_pack = 16;
+  n.layers[0].parallel = 2;  // C = 2
+  EXPECT_EQ(plan_network(n, {}, "t.json").layers[0].w_pack, 2);
+}
+
+TEST(Plan, PacksSpramWeightWordsAtFewLanes) {
+  // 600 -> 128 with 8-bit weights: 76,800 weights, 600 kbit: the 30 EBRs (120 kbit) cannot hold
+  // them, and unpacked at P = 1 they are 76,800 words of 8 bits: 5 SPRAMs (16K words each), one
+  // more than the UP5K has. The planner then takes the fewest lanes that reach the fewest
+  // SPRAMs: P = 1 with 2 chunks per 16-bit word, 600 * 64 = 38,400 words: 3 SPRAMs (P = 2
+  // unpacked also needs 3, with a state memory twice as wide).
+  Network n = one_layer(std::vector<int32_t>(600 * 128, 1), 600, 128, 1, false, 0);
+  n.layers[0].weight_bits = 8;
+  n.layers[0].weights[0] = -128;  // 8 bits needed
+  PlanOptions o;
+  o.have_capacity = true;
+  o.capacity = {5280, 5280, 30, 4, 8};
+  o.lut_budget = 0.05;  // no LUTs for more lanes afterwards
+  const Plan p = plan_network(n, o, "t.json");
+  const LayerPlan& lp = p.layers[0];
+  EXPECT_EQ(lp.mems[0].style, MemStyle::Huge);
+  EXPECT_EQ(lp.P * lp.w_bits * lp.w_pack, 16);
+  EXPECT_EQ(lp.mems[0].depth, 38400);
+  EXPECT_EQ(lp.mems[0].spram, 3);
+  EXPECT_EQ(lp.P, 1);
+  EXPECT_EQ(lp.w_pack, 2);
+}
+
 }  // namespace
