@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SpikeForge benchmarks: prints measured figures (nothing here is a pass/fail test).
-#   1. golden model: synaptic events/s on shared/bench's 1000-1000-1000-10 IF workload,
+#   1. golden model: synaptic events/s on bench/peer_bench.py's 1000-1000-1000-10 IF workload,
 #      next to the peers (PyTorch, Brian2) timed in the same run by peer_bench.py;
 #   2. Verilator harness: cycles/s co-simulating the Fashion-MNIST example;
 #   3. synaptic operations per integrate cycle vs the lane count P;
@@ -28,7 +28,7 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 
 echo
 echo "== 1. golden model vs peers (measured, one thread)"
-peer_script=${PEER_BENCH:-$root/../shared/bench/peer_bench.py}
+peer_script=${PEER_BENCH:-$root/bench/peer_bench.py}
 if [[ $skip_peers -eq 0 && -f $peer_script ]]; then
   "$py" "$peer_script" --out "$out/peers" | tail -n 20
   "$root/build/bench/golden/sf_bench_golden" --network "$out/peers/network.plain.json" \

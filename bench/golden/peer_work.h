@@ -1,5 +1,5 @@
 // The benchmark's workload: the integer IF network and Poisson raster of
-// shared/bench/peer_bench.py, either rebuilt here from its seed or read from
+// bench/peer_bench.py, either rebuilt here from its seed or read from
 // the files it writes.
 #pragma once
 

@@ -36,7 +36,7 @@ const std::string kConformance = NETX_CONFORMANCE_DIR;
 #define REQUIRE_CORPUS()                                                                 \
   ASSERT_TRUE(fs::is_directory(kCorpus))                                                 \
       << "netx corpus folder missing: " << kCorpus                                       \
-      << " (expected the shared netx-corpus next to the repository, see its README.md)"
+      << " (expected the vendored tests/data/third_party/netx-corpus, see its README.md)"
 
 std::string oxford() { return kCorpus + "/oxford/network.net"; }
 std::string mnist() { return kCorpus + "/mnist/trained_mnist_network.net"; }

@@ -1,5 +1,5 @@
 // Tests for the NIR graph reader (gen/import/nir_reader.h) and its test tool
-// nir_dump: the corpus of real files (shared/nir-corpus, see its README.md),
+// nir_dump: the corpus of real files (tests/data/third_party/nir-corpus, see its README.md),
 // the hand-built files of make_fixtures.py (every node type, every edge form,
 // old versions, nested graphs, gzip, dtypes, 0-d parameters, and malformed
 // files), and seeded fuzzing of both through nir_dump (exit 0 or 2, in time).
@@ -53,7 +53,7 @@ const std::string kDump = NIR_DUMP;
 // the reader handles real files.
 #define REQUIRE_CORPUS()                                                                       \
   ASSERT_TRUE(fs::is_directory(kCorpus)) << "NIR corpus folder missing: " << kCorpus          \
-                                         << " (expected shared/nir-corpus next to the repository)"
+                                         << " (expected the vendored tests/data/third_party/nir-corpus)"
 #define REQUIRE_FIXTURES()                                                                     \
   ASSERT_TRUE(fs::exists(fixture("valid_type_LIF")))                                           \
       << "fixtures missing in " << kFixtures << ": the CTest test nir.make_fixtures writes them"

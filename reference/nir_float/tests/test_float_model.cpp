@@ -1,6 +1,6 @@
 // Tests of the float reference model of NIR graphs (reference/nir_float):
 // every node type on tiny hand-built graphs with hand-computed numbers, the
-// discretization options, the NIR corpus files (shared/nir-corpus: the
+// discretization options, the NIR corpus files (tests/data/third_party/nir-corpus: the
 // published traces of lif_norse.nir, the CNN and the recurrent Braille
 // network) and the sf_float_sim tool's exit statuses.
 #include <gtest/gtest.h>

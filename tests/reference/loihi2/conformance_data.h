@@ -1,4 +1,4 @@
-// Readers of the loihi2-dense conformance files (shared/conformance), shared
+// Readers of the loihi2-dense conformance files (tests/data/third_party/lava-dl-conformance), shared
 // by the golden-model test and the RTL co-simulation test.
 #pragma once
 

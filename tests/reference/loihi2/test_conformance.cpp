@@ -1,4 +1,4 @@
-// lava-dl's Dense + CUBA-LIF ground truth (shared/conformance/loihi2-dense,
+// lava-dl's Dense + CUBA-LIF ground truth (tests/data/third_party/lava-dl-conformance/loihi2-dense,
 // see its README): every spike of all timesteps and every recorded u and v
 // must match exactly. A missing data folder is a failure, not a skip.
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-// lava-dl's Dense + CUBA-LIF ground truth (shared/conformance/loihi2-dense)
+// lava-dl's Dense + CUBA-LIF ground truth (tests/data/third_party/lava-dl-conformance/loihi2-dense)
 // through the generated hardware: the layer becomes an IR network, `spikeforge
 // sim` generates its RTL and co-simulates it cycle by cycle against the golden
 // model (every spike, u and v, cycles = cycle model), and the trace the RTL
