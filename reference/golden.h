@@ -1,4 +1,4 @@
-// The golden model: integer semantics of spec/semantics.md (`if`, `lif`;
+// The golden model: integer semantics of docs/semantics.md (`if`, `lif`;
 // `loihi2` and `akida` / `akida2` dispatch to their own golden models).
 // Everything else in SpikeForge (RTL, HLS, simulators) is judged against it.
 //

@@ -1,5 +1,5 @@
 // Integer arithmetic of the `if` and `lif` neuron models, written from
-// spec/semantics.md alone. Both golden paths (run() and Simulator) call these,
+// docs/semantics.md alone. Both golden paths (run() and Simulator) call these,
 // so the unit tests that pin every formula pin both paths.
 #pragma once
 

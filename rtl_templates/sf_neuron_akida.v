@@ -5,7 +5,7 @@
 `default_nettype none
 
 /*
- * Activation of one `akida` (Akida 1.0) neuron (spec/semantics.md), purely combinational: the
+ * Activation of one `akida` (Akida 1.0) neuron (docs/semantics.md), purely combinational: the
  * potential p of this timestep and this neuron's threshold T in, the multi-bit event value out.
  * Akida layers are stateless, so there is no state to carry.
  *

@@ -5,7 +5,7 @@
 `default_nettype none
 
 /*
- * Output stage of one `akida2` (Akida 2.0) neuron (spec/semantics.md), purely combinational:
+ * Output stage of one `akida2` (Akida 2.0) neuron (docs/semantics.md), purely combinational:
  * the exact weighted sum of this timestep in, the multi-bit event value out. Stateless.
  *
  *   ACC_STAGE = 1 (dense / convolution without pooling):

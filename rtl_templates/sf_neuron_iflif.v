@@ -5,7 +5,7 @@
 `default_nettype none
 
 /*
- * Fire phase of one `if` / `lif` neuron (spec/semantics.md), purely combinational.
+ * Fire phase of one `if` / `lif` neuron (docs/semantics.md), purely combinational.
  *
  *   base  = L(v)                          (v itself for LEAK_MODE 0)
  *   base  = base - θ * pend_i             (RESET_MODE 3 only: the previous step's spike)

@@ -5,7 +5,7 @@
 `default_nettype none
 
 /*
- * Fire phase of one `loihi2` neuron (spec/semantics.md: Loihi 2 current-based LIF, bit-accurate
+ * Fire phase of one `loihi2` neuron (docs/semantics.md: Loihi 2 current-based LIF, bit-accurate
  * as Lava's PyLifModelBitAcc), purely combinational. All state registers live outside.
  *
  *   KU    = 4096 - (DU + 1)                   (Lava's ds_offset: du = 4095 clears u)

@@ -1,6 +1,6 @@
 """Shared helpers for the Fashion-MNIST example: data loading, input encoding,
 raster writing and a bit-exact numpy integer simulator of the `if` / `lif`
-neuron models of docs/semantics (shared/spec/semantics.md).
+neuron models of docs/semantics.md.
 
 Everything here is plain numpy (no torch), so make_rasters.py can import
 it without pulling in the training stack.

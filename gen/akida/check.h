@@ -1,5 +1,5 @@
 // Akida compatibility check: does a network fit BrainChip Akida's published
-// hardware and converter rules (notes/akida.md §1.1, §1.4, §2.2-2.3, §4, §5)?
+// hardware and converter rules (docs/semantics.md; the Akida notes' sections cited there)?
 // Every violation names the layer (or node), the rule it breaks, and the source
 // of the rule; a clean network has none. `spikeforge check NET --target akida|akida2`
 // (docs/akida-check.md).

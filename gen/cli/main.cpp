@@ -1,4 +1,4 @@
-// spikeforge: command-line front end. Exit status (spec/formats.md):
+// spikeforge: command-line front end. Exit status (docs/formats.md):
 // 0 success, 1 verification mismatch or failed check, 2 bad input or usage,
 // 3 external tool failed or missing.
 #include <CLI/CLI.hpp>

@@ -1,5 +1,5 @@
 // lava-dl netx `.net` model -> SpikeForge network IR (`loihi2` layers), with
-// netx's own parameter mapping (lava-dl netx/hdf5.py, notes/loihi2.md §5-6):
+// netx's own parameter mapping (lava-dl netx/hdf5.py; docs/formats.md, netx):
 //   CUBA (and LOIHI, which netx maps the same way) neuron: du = iDecay - 1,
 //                dv = vDecay, vth = vThMant, bias_mant = bias, bias_exp = 6,
 //                binary spikes

@@ -1,4 +1,4 @@
-// Errors that map to the CLI's exit statuses (spec/formats.md).
+// Errors that map to the CLI's exit statuses (docs/formats.md).
 #pragma once
 
 #include <stdexcept>

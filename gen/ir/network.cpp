@@ -120,7 +120,7 @@ NeuronSpec parse_neuron(const JsonCtx& c, const json& layer, int n_out) {
     return spec;
   }
   if (model == "loihi2") {
-    // Ranges of Lava's registers (notes/loihi2.md section 1); the golden model
+    // Ranges of Lava's registers (docs/semantics.md, loihi2); the golden model
     // checks them again, this names the file and field.
     c.check_object(n, "neuron", {"model", "du", "dv", "vth", "bias_exp", "weight_exp"});
     spec.model = NeuronModel::Loihi2;

@@ -11,7 +11,7 @@
 
 namespace sf {
 
-// Neuron models of spec/semantics.md. Each model is a plug-in point: the golden
+// Neuron models of docs/semantics.md. Each model is a plug-in point: the golden
 // model, the generator and the RTL each have one implementation per model.
 enum class NeuronModel { If, Lif, Loihi2, Akida, Akida2 };
 

@@ -1,7 +1,7 @@
 // Golden model of the `akida` (Akida 1.0) and `akida2` (Akida 2.0) semantics
-// of spec/semantics.md: BrainChip Akida's integer layer math, as the open
+// of docs/semantics.md: BrainChip Akida's integer layer math, as the open
 // converter and quantizer (cnn2snn, quantizeml) and the runtime's docstrings
-// describe it (notes/akida.md). It is NOT a description of the silicon: the
+// describe it (docs/semantics.md, sources). It is NOT a description of the silicon: the
 // Akida engine is closed, and README.md lists every choice made here where
 // the spec and the notes are silent.
 //

@@ -4,7 +4,7 @@
 // (convolutions, pools, recurrent CubaLIF nets, LI readouts), so a precision
 // report can compare the float model and the integer one node by node.
 //
-// The arithmetic is the contract of spec/semantics.md (`if`, `lif`) extended
+// The arithmetic is the contract of docs/semantics.md (`if`, `lif`) extended
 // to the other node kinds; README.md writes down every formula, and says which
 // parts are semantics.md's and which are this model's choices. It was written
 // from those texts and shares no arithmetic with reference/neuron.h (the

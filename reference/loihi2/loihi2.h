@@ -1,6 +1,6 @@
-// Golden model of the `loihi2` semantics (spec/semantics.md): Loihi 2's
+// Golden model of the `loihi2` semantics (docs/semantics.md): Loihi 2's
 // current-based LIF neuron behind a Dense connection, bit-accurate to Lava's
-// PyLifModelBitAcc / PyDenseModelBitAcc (notes/loihi2.md, sections 1-4).
+// PyLifModelBitAcc / PyDenseModelBitAcc (docs/semantics.md, loihi2).
 //
 // Written from the spec and the notes only, sharing no arithmetic with the
 // `if`/`lif` golden model or the RTL: a bug in a common helper would be
@@ -16,7 +16,7 @@
 
 namespace sf::ref::loihi2 {
 
-// ---- Register widths and fixed shifts (notes/loihi2.md section 1) ----------
+// ---- Register widths and fixed shifts (docs/semantics.md, loihi2) ----------
 
 // u and v are 24-bit signed registers.
 inline constexpr int kStateBits = 24;
@@ -118,7 +118,7 @@ struct State {
 // std::invalid_argument); p.bias_mant is not read.
 bool step(const Params& p, State& s, int64_t a_in, int64_t bias_mant);
 
-// ---- Weight preparation (Lava weightutils, notes/loihi2.md section 3) -------
+// ---- Weight preparation (Lava weightutils; docs/semantics.md) -------
 
 enum class SignMode { kExcitatory, kInhibitory, kMixed };
 

@@ -3,7 +3,7 @@
 // the yardstick that the quantized datapath is measured against.
 //
 // NIR declares continuous-time ODEs and says nothing about dt, the
-// discretization or the reset (notes/nir-format.md §1, §6). Those are the
+// discretization or the reset (docs/formats.md, NIR). Those are the
 // SimOptions below; README.md gives every formula and says which parts are
 // NIR's documented semantics and which are this project's choices.
 //

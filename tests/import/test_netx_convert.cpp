@@ -56,7 +56,7 @@ int64_t dendrite(const sf::Layer& l, int n, const std::vector<int>& s) {
   return e >= 0 ? sum * (int64_t{1} << e) : static_cast<int64_t>(std::floor(static_cast<double>(sum) / std::ldexp(1.0, -e)));
 }
 
-// netx's promise (notes/loihi2.md §6): for in-range weights the optimisation
+// netx's promise (docs/formats.md, netx): for in-range weights the optimisation
 // round-trips, so every dendritic sum equals the stored weights times the spikes.
 void expect_sums_equal_stored(const NetxLayer& L, const sf::Layer& l, uint64_t seed) {
   std::mt19937_64 g(seed);

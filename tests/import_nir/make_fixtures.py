@@ -3,7 +3,7 @@
 
 Usage: make_fixtures.py OUTDIR
 
-Writes files in the layout `nir.write` produces (notes/nir-format.md section 2): a root
+Writes files in the layout `nir.write` produces (docs/formats.md, NIR): a root
 `version` string and a group `node` holding the root NIRGraph; one group per node with a
 `type` string and one dataset per parameter; `nodes/` and `edges` in graphs. Python
 scalars and tuples become 0-d / 1-d int64 datasets, numpy arrays keep their dtype, strings

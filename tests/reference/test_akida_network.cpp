@@ -115,7 +115,7 @@ TEST(AkidaNetwork, ValuesFlowAndNothingCarriesOver) {
   EXPECT_EQ(diff_traces(sim.run(r), t), "");
 }
 
-// notes/akida.md derived vectors: ties round half up; (1000, 181, -10) saturates int8, gives 177 as uint8.
+// docs/semantics.md derived vectors: ties round half up; (1000, 181, -10) saturates int8, gives 177 as uint8.
 TEST(AkidaNetwork, Akida2ScaleOutThroughANetwork) {
   // acc = 5 * x (x = 1): 5 * 1 >> 1 rounds half up to 3; signed outputs
   Network net = one_layer(akida2_layer("fc", 1, 2, {5, -3}, 8, {1, 1}, -1, 8, false), 8, true);

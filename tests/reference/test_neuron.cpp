@@ -1,4 +1,4 @@
-// Every formula of the `if` / `lif` contract (spec/semantics.md) on hand-worked
+// Every formula of the `if` / `lif` contract (docs/semantics.md) on hand-worked
 // numbers. Expected values are derived in the comments, never by the code.
 #include <gtest/gtest.h>
 

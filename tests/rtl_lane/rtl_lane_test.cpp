@@ -1,4 +1,4 @@
-// Checks rtl_templates/sf_neuron_iflif.v (the `if` / `lif` fire phase, spec/semantics.md):
+// Checks rtl_templates/sf_neuron_iflif.v (the `if` / `lif` fire phase, docs/semantics.md):
 // hand-computed cases per parameter set, multi-step trajectories, random vectors on the
 // 32-bit state / 48-bit input configurations, and exhaustive sweeps of tiny configurations
 // against the formula written out below in plain int64 arithmetic.

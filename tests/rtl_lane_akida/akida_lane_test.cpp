@@ -1,5 +1,5 @@
 // Checks rtl_templates/sf_neuron_akida.v (Akida 1.0 activation) and sf_neuron_akida2.v (Akida 2.0
-// output stage) against spec/semantics.md: the hand-derived numbers of the spec, hand-derived
+// output stage) against docs/semantics.md: the hand-derived numbers of the spec, hand-derived
 // corners (each also checked against the golden model, so that a slip in the hand arithmetic
 // shows up as such), every combination of the corner inputs, and random vectors steered at the
 // interesting points, all compared bit for bit with the golden model sf::ref::akida.

@@ -1,4 +1,4 @@
-// Checks rtl_templates/sf_neuron_loihi2.v (the `loihi2` fire phase, spec/semantics.md):
+// Checks rtl_templates/sf_neuron_loihi2.v (the `loihi2` fire phase, docs/semantics.md):
 // the reference numbers of semantics.md iterated through the lane, hand-derived edge cases
 // (each value is also checked against the golden model, so that a slip in the hand arithmetic
 // shows up as such), and random vectors against the golden model sf::ref::loihi2::step, on

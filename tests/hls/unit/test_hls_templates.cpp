@@ -1,5 +1,5 @@
 // Unit tests of the sf_hls templates (hls/include/sf_hls). Every expected number is derived by
-// hand from spec/semantics.md and docs/network-format.md (derivation in the comment next to it),
+// hand from docs/semantics.md and docs/network-format.md (derivation in the comment next to it),
 // never from the golden model or the RTL: these tests are an independent reading of the contract.
 //
 // Built three times by tests/hls/unit/build_and_run.sh, all with -Wall -Wextra -Werror -pedantic:

@@ -4,7 +4,7 @@ its layers must import as, and an input raster.
 
   make_conv_net.py OUTDIR [SEED]
 
-conv.net, laid out as slayer exports it (lava-dl slayer/block/base.py; notes/loihi2.md
+conv.net, laid out as slayer exports it (lava-dl slayer/block/base.py; docs/formats.md
 section 6): layer/0 input 2x7x6 (c, y, x), layer/1 conv 4 <- 2 channels, kernel
 (3, 2), stride (2, 1), padding (1, 0), dilation (1, 2), groups 2, per-channel bias;
 layer/2 conv 3 <- 4, kernel (2, 2), padding (0, 1); layer/3 flatten; layer/4 dense

@@ -1,4 +1,4 @@
-// Akida 1.0 activation: the exact act_step, the table of spec/semantics.md,
+// Akida 1.0 activation: the exact act_step, the table of docs/semantics.md,
 // boundaries, and cases where floating point would give a different answer.
 #include <gtest/gtest.h>
 
@@ -53,7 +53,7 @@ TEST(AkidaActStep, TimesIsExact) {
   EXPECT_EQ(step(0.1f).times(3), ActStep::from_ratio(40265319, 27));
 }
 
-// ---- The table of spec/semantics.md --------------------------------------------
+// ---- The table of docs/semantics.md --------------------------------------------
 
 const std::vector<int64_t> kTableP{-5, 10, 11, 13, 14, 16, 19, 20, 55, 56, 100};
 constexpr int64_t kTableT = 10;
@@ -203,7 +203,7 @@ TEST(AkidaV1Activation, MatchesIntervalDefinition) {
   }
 }
 
-// notes/akida.md 1.2 (inferred): a 2-bit output equals the 4-bit level
+// docs/semantics.md akida (inferred): a 2-bit output equals the 4-bit level
 // reduced by ceil(level / 4) and clipped to 3, because ceil(ceil(y)/4) = ceil(y/4).
 TEST(AkidaV1Activation, TwoBitsEqualsReducedFourBitLevel) {
   for (float s : {0.75f, 0.1f, 1.25f})

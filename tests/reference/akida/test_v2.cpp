@@ -38,7 +38,7 @@ TEST(AkidaV2Rounding, QuarterSteps) {
   EXPECT_EQ(got, (std::vector<int64_t>{-2, -1, -1, 0, 1, 1, 2, 2, 3}));
 }
 
-// The derived vectors of notes/akida.md section 3.
+// The derived vectors of docs/semantics.md (akida2).
 // (1000, 181, -10): 181000 / 1024 = 176.76 -> 177: int8 saturates to 127, uint8 keeps 177.
 // (-300, 181, -10): -54300 / 1024 = -53.03 -> floor(-52.53) = -53.
 // (3|5|-3|-5, 1, -1): 1.5 -> 2, 2.5 -> 3, -1.5 -> -1, -2.5 -> -2.

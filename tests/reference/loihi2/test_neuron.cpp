@@ -1,4 +1,4 @@
-// The `loihi2` neuron (spec/semantics.md) on the numbers Lava's own tests
+// The `loihi2` neuron (docs/semantics.md) on the numbers Lava's own tests
 // quote, and on hand-derived edge cases. Expected values are derived in the
 // comments, never computed by the code under test.
 #include <gtest/gtest.h>
@@ -97,7 +97,7 @@ TEST(Loihi2Primitives, WeightExpShiftsLeftOrFloorsRight) {
   EXPECT_THROW(apply_weight_exp(std::numeric_limits<int64_t>::max() / 2, 2), std::overflow_error);
 }
 
-// ---- Lava's own test numbers (spec/semantics.md) ----------------------------
+// ---- Lava's own test numbers (docs/semantics.md) ----------------------------
 
 // du = dv = 0, bias 2 << 6 = 128 per step, threshold 8 << 6 = 512, no input:
 // v = 128, 256, 384, 512 (= 512, not > 512: no spike), 640 > 512 -> spike at

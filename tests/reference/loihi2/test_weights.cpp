@@ -1,4 +1,4 @@
-// Weight preparation as Lava's weightutils does it (notes/loihi2.md section 3):
+// Weight preparation as Lava's weightutils does it (docs/semantics.md):
 // sign mode over the whole matrix, clip, drop low bits.
 #include <gtest/gtest.h>
 
