@@ -1,4 +1,5 @@
-// Akida compatibility rules (check.h). Each rule cites its source in notes/akida.md.
+// Akida compatibility rules (check.h). Each rule cites its source as a section of the
+// team's Akida notes ("notes/akida.md N"), resolved in docs/semantics.md (Akida rule citations).
 #include "akida/check.h"
 
 #include <algorithm>
