@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -39,6 +40,8 @@ class JsonCtx {
   std::string get_enum(const json& obj, const std::string& key,
                        std::initializer_list<const char*> choices, const char* fallback,
                        const std::string& prefix = "") const;
+  std::string get_enum(const json& obj, const std::string& key, const std::vector<std::string>& choices,
+                       const char* fallback, const std::string& prefix = "") const;
   bool get_bool_or(const json& obj, const std::string& key, bool fallback,
                    const std::string& prefix = "") const;
   // An integer element of an array (value `v` at `field`), checked against [lo, hi].

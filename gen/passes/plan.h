@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "ir/bits.h"
 #include "ir/network.h"
 
 namespace sf::gen {
@@ -21,8 +22,21 @@ namespace sf::gen {
 enum class MemStyle { Block, Logic, Huge };
 const char* to_string(MemStyle s);  // "block" | "logic" | "spram" (the RTL's STYLE values)
 
+// What a memory holds: the planner and the emitters find memories by role.
+enum class MemRole {
+  Weights,     // the weight words (the only role that may go to SPRAM)
+  Acc,         // the step's input sums
+  AccDelayed,  // the second sum bank of a model with a one-step synaptic delay
+  State,       // the neuron state words
+  Bias,        // the layer bias
+  Param,       // a stateless model's per-neuron parameter words
+  Pending,     // a deferred reset's pending bits
+  Fifo,        // the AER FIFO after the layer
+};
+
 struct MemPlan {
   std::string name;  // "fc1.weights"
+  MemRole role = MemRole::Weights;
   int width = 0;     // bits per word
   int depth = 0;     // words
   MemStyle style = MemStyle::Block;
@@ -85,6 +99,12 @@ struct LayerPlan {
   int fifo_depth = 0, fifo_addr_w = 0;
   MemPlan fifo_mem;
   int lane_luts = 0;           // modelled: control and lanes, without memories
+  // The layer memory of that role, or null.
+  const MemPlan* mem(MemRole role) const {
+    for (const MemPlan& m : mems)
+      if (m.role == role) return &m;
+    return nullptr;
+  }
   int est_luts = 0;            // modelled, not measured: lanes and flip-flop memories
 };
 
@@ -130,8 +150,8 @@ struct Plan {
   int ld_addr_w = 0, ld_data_w = 0;
 };
 
-int clog2(int64_t n);  // smallest k with 2^k >= n (0 for n <= 1)
-int bits_for_range(int64_t lo, int64_t hi);  // signed width holding [lo, hi]
+using sf::bits_for_range;  // ir/bits.h
+using sf::clog2;
 
 // Runs every planning pass. Throws sf::InputError when the network cannot be
 // built (widths beyond what the RTL supports, a P that does not exist) and
