@@ -126,6 +126,10 @@ int64_t param_word(const Layer& l, size_t n) { return l.neuron.akida.threshold[n
 
 json integer_thresholds(const Layer& l) { return l.neuron.akida.threshold; }
 
+std::string threshold_text(const Layer& /*l*/, const std::string& /*error*/) {
+  return "thresholds per neuron (bias folded in)";
+}
+
 NeuronModelInfo make() {
   NeuronModelInfo m{};
   m.id = NeuronModel::Akida;
@@ -154,6 +158,7 @@ NeuronModelInfo make() {
   m.dsp_has_lut_form = false;
   m.param_word = param_word;
   m.integer_thresholds = integer_thresholds;
+  m.threshold_text = threshold_text;
   m.rtl_lane = "sf_neuron_akida";
   m.hls_template = nullptr;
   m.hls_refusal = "(stateless, multi-bit events) has no HLS template yet";

@@ -130,6 +130,11 @@ json integer_thresholds(const Layer& l) {
   return t;
 }
 
+std::string threshold_text(const Layer& l, const std::string& error) {
+  return "thresholds per neuron as the bias path (bias_shift " + std::to_string(l.neuron.akida2.bias_shift) +
+         ", threshold error " + error + ")";
+}
+
 NeuronModelInfo make() {
   NeuronModelInfo m{};
   m.id = NeuronModel::Akida2;
@@ -158,6 +163,7 @@ NeuronModelInfo make() {
   m.dsp_has_lut_form = false;
   m.param_word = param_word;
   m.integer_thresholds = integer_thresholds;
+  m.threshold_text = threshold_text;
   m.rtl_lane = "sf_neuron_akida2";
   m.hls_template = nullptr;
   m.hls_refusal = "(stateless, multi-bit events) has no HLS template yet";

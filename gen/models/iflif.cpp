@@ -108,6 +108,10 @@ int lane_dsp(const Layer& l, const LaneCostIn& /*in*/) {
 
 json integer_thresholds(const Layer& l) { return l.neuron.iflif.threshold; }
 
+std::string threshold_text(const Layer& l, const std::string& error) {
+  return "threshold " + std::to_string(l.neuron.iflif.threshold) + " (error " + error + ")";
+}
+
 NeuronModelInfo make(NeuronModel id, const char* name) {
   NeuronModelInfo m{};
   m.id = id;
@@ -136,6 +140,7 @@ NeuronModelInfo make(NeuronModel id, const char* name) {
   m.dsp_has_lut_form = false;
   m.param_word = nullptr;
   m.integer_thresholds = integer_thresholds;
+  m.threshold_text = threshold_text;
   m.rtl_lane = "sf_neuron_iflif";
   m.hls_template = "neuron_iflif.h";
   m.hls_refusal = nullptr;

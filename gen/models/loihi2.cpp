@@ -87,6 +87,10 @@ int lane_dsp(const Layer& l, const LaneCostIn& in) {
 // spike: v > vth << 6
 json integer_thresholds(const Layer& l) { return l.neuron.loihi2.vth << 6; }
 
+std::string threshold_text(const Layer& l, const std::string& /*error*/) {
+  return "threshold vth << 6 = " + std::to_string(l.neuron.loihi2.vth << 6);
+}
+
 NeuronModelInfo make() {
   NeuronModelInfo m{};
   m.id = NeuronModel::Loihi2;
@@ -115,6 +119,7 @@ NeuronModelInfo make() {
   m.dsp_has_lut_form = true;
   m.param_word = nullptr;
   m.integer_thresholds = integer_thresholds;
+  m.threshold_text = threshold_text;
   m.rtl_lane = "sf_neuron_loihi2";
   m.hls_template = nullptr;
   m.hls_refusal = "has no HLS template yet";

@@ -116,6 +116,9 @@ struct NeuronModelInfo {
   // --- quantizers ---
   // The integer firing thresholds of a layer, as the precision report lists them.
   json (*integer_thresholds)(const Layer& l);
+  // How the precision report's text names them; `error` is the quantizer's
+  // threshold error, already formatted.
+  std::string (*threshold_text)(const Layer& l, const std::string& error);
   // --- backends ---
   const char* rtl_lane;      // rtl_templates/<rtl_lane>.v
   const char* hls_template;  // hls/include/sf_hls/<hls_template>, or null: refused

@@ -415,13 +415,7 @@ std::string report_text(const QuantizeResult& q, const std::vector<SampleAgreeme
       << to_string(il.neuron.model) << ", " << l.n_in << " -> " << l.n_out << "): scale " << num(l.scale)
       << ", weights " << l.weight_bits << " b (max error " << num(l.max_weight_error) << ", mean "
       << num(l.mean_weight_error) << "), ";
-    if (il.neuron.model == NeuronModel::Akida)
-      o << "thresholds per neuron (bias folded in)";
-    else if (il.neuron.model == NeuronModel::Akida2)
-      o << "thresholds per neuron as the bias path (bias_shift " << il.neuron.akida2.bias_shift << ", threshold error "
-        << num(l.threshold_error) << ")";
-    else
-      o << "threshold " << il.neuron.iflif.threshold << " (error " << num(l.threshold_error) << ")";
+    o << model_info(il).threshold_text(il, num(l.threshold_error));
     o << ", leak " << l.leak;
     if (l.leak != "none") o << " (decay " << num(l.alpha) << " -> " << num(l.alpha_q) << ")";
     if (l.v_bits > 0) o << ", v " << l.v_bits << " b";
