@@ -45,6 +45,10 @@ void JsonCtx::fail(const std::string& message) const {
 
 void JsonCtx::check_object(const json& obj, const std::string& field,
                            std::initializer_list<const char*> allowed) const {
+  check_object(obj, field, std::vector<const char*>(allowed.begin(), allowed.end()));
+}
+
+void JsonCtx::check_object(const json& obj, const std::string& field, const std::vector<const char*>& allowed) const {
   if (!obj.is_object()) fail(field.empty() ? "document" : field, describe(obj), "an object");
   for (auto it = obj.begin(); it != obj.end(); ++it) {
     bool known = false;

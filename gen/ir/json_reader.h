@@ -30,6 +30,7 @@ class JsonCtx {
   // anything else is rejected so that typos never pass silently.
   void check_object(const json& obj, const std::string& field,
                     std::initializer_list<const char*> allowed) const;
+  void check_object(const json& obj, const std::string& field, const std::vector<const char*>& allowed) const;
   const json& require(const json& obj, const std::string& key, const std::string& prefix = "") const;
 
   int64_t get_int(const json& obj, const std::string& key, int64_t lo, int64_t hi,

@@ -6,6 +6,7 @@
 
 #include "ir/error.h"
 #include "ir/json_reader.h"
+#include "layers/layer_kind.h"
 #include "models/neuron_model.h"
 
 namespace sf {
@@ -14,7 +15,6 @@ namespace {
 
 constexpr int kFormatVersion = 1;
 constexpr int64_t kMaxNeurons = 1 << 20;
-constexpr int64_t kMaxSynapses = int64_t{1} << 28;
 constexpr int64_t kMaxTimesteps = 1 << 24;
 
 // The neuron object: its model picks the table entry that parses the rest.
@@ -28,41 +28,6 @@ NeuronSpec parse_neuron(const JsonCtx& c, const json& layer, int n_out) {
   spec.model = info.id;
   info.parse(c, n, n_out, spec);
   return spec;
-}
-
-std::vector<int32_t> read_weight_file(const JsonCtx& c, const std::string& net_path,
-                                      const json& v, const Layer& l) {
-  if (!v.is_string()) c.fail("weights_file", describe(v), "a file name relative to the network file");
-  auto dir = std::filesystem::path(net_path).parent_path();
-  auto file = dir / v.get<std::string>();
-  const int bytes = l.weight_bits <= 8 ? 1 : 2;
-  const size_t count = static_cast<size_t>(l.n_out) * l.n_in;
-  std::ifstream in(file, std::ios::binary);
-  if (!in) c.fail("weights_file", "\"" + file.string() + "\" (cannot open)", "a readable file");
-  std::vector<char> raw(count * bytes);
-  in.read(raw.data(), static_cast<std::streamsize>(raw.size()));
-  if (static_cast<size_t>(in.gcount()) != raw.size() || in.peek() != EOF)
-    c.fail("weights_file", "a file of a different size",
-           std::to_string(raw.size()) + " bytes (" + std::to_string(count) + " little-endian int" +
-               std::to_string(8 * bytes) + ", [out][in])");
-  std::vector<int32_t> w(count);
-  for (size_t k = 0; k < count; ++k) {
-    int32_t x = bytes == 1 ? static_cast<int8_t>(raw[k])
-                           : static_cast<int16_t>(static_cast<uint16_t>(static_cast<uint8_t>(raw[2 * k])) |
-                                                  static_cast<uint16_t>(static_cast<uint8_t>(raw[2 * k + 1])) << 8);
-    w[k] = x;
-  }
-  return w;
-}
-
-void check_weight_range(const JsonCtx& c, const Layer& l) {
-  const WeightLimits lim = model_info(l).weight_limits(l);
-  for (int o = 0; o < l.n_out; ++o)
-    for (int i = 0; i < l.n_in; ++i) {
-      int64_t x = l.w(o, i);
-      if (x < lim.lo || x > lim.hi)
-        c.fail("weight[" + std::to_string(o) + "][" + std::to_string(i) + "]", std::to_string(x), lim.text);
-    }
 }
 
 bool is_identifier(const std::string& s) {
@@ -87,8 +52,10 @@ bool is_plain_name(const std::string& s) {
 
 Layer parse_layer(const std::string& path, const json& lj, size_t index, int n_in_expected) {
   JsonCtx c0(path, "layers[" + std::to_string(index) + "]");
-  c0.check_object(lj, "", {"name", "type", "in", "out", "weight_bits", "weights", "weights_file",
-                           "bias", "neuron", "hardware"});
+  std::vector<const char*> keys = {"name", "type"};
+  for (const LayerKindInfo* k : layer_kinds()) keys.insert(keys.end(), k->keys.begin(), k->keys.end());
+  keys.insert(keys.end(), {"neuron", "hardware"});
+  c0.check_object(lj, "", keys);
   Layer l;
   l.name = c0.get_string(lj, "name");
   if (!is_identifier(l.name))
@@ -96,46 +63,21 @@ Layer parse_layer(const std::string& path, const json& lj, size_t index, int n_i
             "an identifier of at most 64 characters: a letter or '_', then letters, digits or '_' "
             "(layer names become file and Verilog signal names)");
   JsonCtx c(path, "layer '" + l.name + "'");
-  c.get_enum(lj, "type", {"dense"}, nullptr);
-  l.n_in = static_cast<int>(c.get_int(lj, "in", 1, kMaxNeurons));
-  l.n_out = static_cast<int>(c.get_int(lj, "out", 1, kMaxNeurons));
-  if (l.n_in != n_in_expected)
-    c.fail("in", std::to_string(l.n_in),
-           std::to_string(n_in_expected) + " (the size of the previous layer or the input)");
-  if (int64_t{l.n_in} * l.n_out > kMaxSynapses)
-    c.fail("in*out", std::to_string(int64_t{l.n_in} * l.n_out),
-           "at most " + std::to_string(kMaxSynapses) + " synapses per layer");
+  std::vector<std::string> kinds;
+  for (const LayerKindInfo* k : layer_kinds()) kinds.push_back(k->name);
+  const LayerKindInfo& kind = *find_kind(c.get_enum(lj, "type", kinds, nullptr));
+  l.type = kind.id;
+  for (auto it = lj.begin(); it != lj.end(); ++it)
+    if (std::find_if(kind.keys.begin(), kind.keys.end(), [&](const char* k) { return it.key() == k; }) ==
+            kind.keys.end() &&
+        it.key() != "name" && it.key() != "type" && it.key() != "neuron" && it.key() != "hardware")
+      c.fail(it.key(), "a field of another layer type", std::string("no ") + it.key() + " in a \"" + kind.name + "\" layer");
+  kind.parse_shape(c, lj, n_in_expected, l);
   l.weight_bits = static_cast<int>(c.get_int(lj, "weight_bits", 1, 16));
   l.neuron = parse_neuron(c, lj, l.n_out);
   const NeuronModelInfo& info = model_info(l);
   info.check_weight_bits(c, l);
-
-  const bool inline_w = lj.contains("weights"), file_w = lj.contains("weights_file");
-  if (inline_w == file_w)
-    c.fail("weights", inline_w ? "both weights and weights_file" : "neither weights nor weights_file",
-           "exactly one of them");
-  if (inline_w) {
-    const WeightLimits lim = model_info(l).weight_limits(l);
-    const json& w = lj.at("weights");
-    if (!w.is_array() || w.size() != static_cast<size_t>(l.n_out))
-      c.fail("weights", w.is_array() ? std::to_string(w.size()) + " rows" : describe(w),
-             std::to_string(l.n_out) + " rows (weights[out][in])");
-    l.weights.resize(static_cast<size_t>(l.n_out) * l.n_in);
-    for (int o = 0; o < l.n_out; ++o) {
-      const json& row = w[o];
-      std::string f = "weights[" + std::to_string(o) + "]";
-      if (!row.is_array() || row.size() != static_cast<size_t>(l.n_in))
-        c.fail(f, row.is_array() ? std::to_string(row.size()) + " entries" : describe(row),
-               std::to_string(l.n_in) + " entries");
-      for (int i = 0; i < l.n_in; ++i)
-        l.weights[static_cast<size_t>(o) * l.n_in + i] = static_cast<int32_t>(
-            c.as_int(row[i], "weight[" + std::to_string(o) + "][" + std::to_string(i) + "]", lim.lo, lim.hi,
-                     lim.text));
-    }
-  } else {
-    l.weights = read_weight_file(c, path, lj.at("weights_file"), l);
-    check_weight_range(c, l);
-  }
+  kind.parse_weights(c, path, lj, info.weight_limits(l), l);
 
   if (lj.contains("bias")) {
     const int vb = info.layer_bias_bits(l.neuron);
@@ -306,17 +248,9 @@ void save_network(const Network& net, const std::string& path) {
   for (const Layer& l : net.layers) {
     json lj;
     lj["name"] = l.name;
-    lj["type"] = "dense";
-    lj["in"] = l.n_in;
-    lj["out"] = l.n_out;
+    lj["type"] = kind_info(l).name;
     lj["weight_bits"] = l.weight_bits;
-    json w = json::array();
-    for (int o = 0; o < l.n_out; ++o) {
-      json row = json::array();
-      for (int i = 0; i < l.n_in; ++i) row.push_back(l.w(o, i));
-      w.push_back(std::move(row));
-    }
-    lj["weights"] = std::move(w);
+    kind_info(l).save(l, lj);
     if (l.has_bias()) lj["bias"] = l.bias;
     lj["neuron"] = model_info(l).save(l.neuron);
     save_hardware(l, lj);

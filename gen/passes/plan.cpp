@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "ir/error.h"
+#include "layers/layer_kind.h"
 #include "models/neuron_model.h"
 
 namespace sf::gen {
@@ -56,27 +57,12 @@ void set_style(MemPlan& m, MemStyle style) {
   m.spram = style == MemStyle::Huge ? spram_blocks(m.width, m.depth) : 0;
 }
 
-// Proves the range of the input sum I[n] over every subset of one step's
-// events: each input contributes at most once per step (duplicates are rejected
-// when a raster is loaded), with a payload anywhere in [pmin, pmax].
+// Proves the range of the input sum over every subset of one step's events
+// (the layer kind's bound). A single weighted payload is a subset sum, so it
+// fits too; the binary path sign-extends a raw weight, hence at least w_bits.
 void derive_acc_range(const Layer& l, int64_t pmin, int64_t pmax, LayerPlan& lp) {
-  int64_t lo_all = 0, hi_all = 0;
-  for (int o = 0; o < l.n_out; ++o) {
-    int64_t lo = 0, hi = 0;
-    for (int i = 0; i < l.n_in; ++i) {
-      int64_t w = l.w(o, i);
-      int64_t a = w * pmin, b = w * pmax;
-      lo += std::min<int64_t>({0, a, b});
-      hi += std::max<int64_t>({0, a, b});
-    }
-    lo_all = std::min(lo_all, lo);
-    hi_all = std::max(hi_all, hi);
-  }
-  lp.acc_min = lo_all;
-  lp.acc_max = hi_all;
-  // A single weighted payload is a subset sum, so it fits too; the binary
-  // path sign-extends a raw weight, hence at least w_bits.
-  lp.acc_bits = std::max(bits_for_range(lo_all, hi_all), lp.w_bits);
+  kind_info(l).input_sum_range(l, pmin, pmax, lp.acc_min, lp.acc_max);
+  lp.acc_bits = std::max(bits_for_range(lp.acc_min, lp.acc_max), lp.w_bits);
 }
 
 // What the model's lane cost hooks see of a layer plan.
@@ -99,15 +85,6 @@ LaneCostIn lane_cost_in(const LayerPlan& lp) {
 int fixed_lane_dsp(const Layer& l, const LayerPlan& lp) {
   const NeuronModelInfo& info = model_info(l);
   return info.dsp_has_lut_form ? 0 : info.lane_dsp(l, lane_cost_in(lp));
-}
-
-// The engine's weight row address index * C is a constant multiply: Yosys
-// (synth_ice40 -dsp) maps it to an SB_MAC16 unless C is a power of two (a
-// shift) or the product is narrower than 11 bits (its DSP_Y_MINWIDTH).
-int address_dsp(const LayerPlan& lp) {
-  const int row = lp.weight_row();
-  const bool pow2 = (row & (row - 1)) == 0;
-  return !pow2 && clog2(int64_t{lp.n_in} * row) >= 11 ? 1 : 0;
 }
 
 void update_luts(LayerPlan& lp) {
@@ -232,25 +209,14 @@ void plan_loads(Plan& plan) {
   plan.ld_addr_w = plan.loads.empty() ? 0 : addr_w + clog2(static_cast<int64_t>(plan.loads.size()));
 }
 
-// The memories of a dense layer: weights, the step's input sums (a second bank
-// for a model with a synaptic delay), then the state, the bias and the
-// pending-reset bits, or for a stateless model the per-neuron parameters alone.
+// The memories the layer's engine asks for, and the engine's and lanes' cost.
 void plan_memories(const Layer& l, LayerPlan& lp) {
+  const LayerKindInfo& kind = kind_info(l);
   const NeuronModelInfo& info = model_info(l);
   lp.mems.clear();
-  lp.mems.push_back(make_mem(l.name + ".weights", MemRole::Weights, lp.P * lp.w_bits * lp.w_pack,
-                             l.n_in * lp.weight_row()));
-  lp.mems.push_back(make_mem(l.name + ".acc", MemRole::Acc, lp.P * lp.acc_bits, lp.C));
-  if (info.stateless) {
-    lp.mems.push_back(make_mem(l.name + ".param", MemRole::Param, lp.P * lp.bias_bits, lp.C));
-  } else {
-    if (info.synaptic_delay) lp.mems.push_back(make_mem(l.name + ".acc1", MemRole::AccDelayed, lp.P * lp.acc_bits, lp.C));
-    lp.mems.push_back(make_mem(l.name + ".v", MemRole::State, lp.P * lp.v_bits, lp.C));
-    if (lp.has_bias) lp.mems.push_back(make_mem(l.name + ".bias", MemRole::Bias, lp.P * lp.bias_bits, lp.C));
-    if (info.needs_pending(l)) lp.mems.push_back(make_mem(l.name + ".pend", MemRole::Pending, lp.P, lp.C));
-  }
-  lp.dsp = address_dsp(lp) + lp.P * info.lane_dsp(l, lane_cost_in(lp));
-  lp.lane_luts = 150 + lp.P * info.lane_luts(l, lane_cost_in(lp));
+  for (const MemRequest& r : kind.memories(l, info, lp)) lp.mems.push_back(make_mem(l.name + r.suffix, r.role, r.width, r.depth));
+  lp.dsp = kind.engine_dsp(lp) + lp.P * info.lane_dsp(l, lane_cost_in(lp));
+  lp.lane_luts = kind.control_luts + lp.P * info.lane_luts(l, lane_cost_in(lp));
   update_luts(lp);
 }
 
@@ -289,6 +255,7 @@ Plan plan_network(const Network& net, const PlanOptions& opt, const std::string&
     const NeuronModelInfo& info = model_info(l);
     LayerPlan lp;
     lp.name = l.name;
+    lp.kind = l.type;
     lp.n_in = l.n_in;
     lp.n_out = l.n_out;
     lp.in_idx_w = std::max(1, clog2(l.n_in));
@@ -388,7 +355,7 @@ Plan plan_network(const Network& net, const PlanOptions& opt, const std::string&
       for (size_t k = 0; k < plan.layers.size(); ++k) {
         used += plan.layers[k].dsp;
         if (model_info(net.layers[k]).dsp_has_lut_form && plan.layers[k].decay_impl == 0 &&
-            plan.layers[k].dsp > address_dsp(plan.layers[k]) && (!widest || plan.layers[k].dsp > widest->dsp))
+            plan.layers[k].dsp > kind_info(net.layers[k]).engine_dsp(plan.layers[k]) && (!widest || plan.layers[k].dsp > widest->dsp))
           widest = &plan.layers[k], widest_k = k;
       }
       if (used <= cap.dsp || !widest) break;
