@@ -9,6 +9,7 @@
 
 #include "emit/verilog.h"
 #include "ir/error.h"
+#include "models/neuron_model.h"
 #include "run_util.h"
 #include "util/files.h"
 #include "util/process.h"
@@ -36,22 +37,10 @@ json expect_json(const Network& net, const gen::Plan& plan, const Raster& r, con
       spikes[static_cast<size_t>(sp.t)].push_back(sp.neuron);
       payloads[static_cast<size_t>(sp.t)].push_back(sp.payload);
     }
-    // the lane's state word: v (if/lif); {u, v}, 24 bits each, v low (loihi2); akida: the
-    // step's potential p (acc_bits); akida2: the saturated accumulator (buffer_bits)
+    // the fields of the lane's state word, as the model's table entry lays them out
     json state = json::array();
-    const NeuronModel model = net.layers[k].neuron.model;
-    if (model == NeuronModel::Akida) {
-      state.push_back({{"name", "p"}, {"lo", 0}, {"bits", plan.layers[k].v_bits}, {"expect", lt.state.at("p")}});
-    } else if (model == NeuronModel::Akida2) {
-      state.push_back(
-          {{"name", "acc"}, {"lo", 0}, {"bits", plan.layers[k].v_bits}, {"expect", lt.state.at("acc")}});
-    } else if (model == NeuronModel::Loihi2) {
-      state.push_back({{"name", "v"}, {"lo", 0}, {"bits", 24}, {"expect", lt.state.at("v")}});
-      state.push_back({{"name", "u"}, {"lo", 24}, {"bits", 24}, {"expect", lt.state.at("u")}});
-    } else {
-      const int vb = net.layers[k].neuron.iflif.v_bits;
-      state.push_back({{"name", "v"}, {"lo", 0}, {"bits", vb}, {"expect", lt.state.at("v")}});
-    }
+    for (const StateField& f : model_info(net.layers[k]).state_fields(net.layers[k], plan.layers[k].v_bits))
+      state.push_back({{"name", f.name}, {"lo", f.lo}, {"bits", f.bits}, {"expect", lt.state.at(f.name)}});
     json layer = {{"name", plan.layers[k].name},
                   {"n_out", plan.layers[k].n_out},
                   {"P", plan.layers[k].P},

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "ir/error.h"
+#include "models/neuron_model.h"
 #include "util/files.h"
 
 namespace fs = std::filesystem;
@@ -538,15 +539,15 @@ int hls_sum_bits(const Layer& l, const LayerPlan& lp) {
 
 HlsEmitResult emit_hls(const Network& net, const Plan& plan, const std::string& dir,
                        const std::string& final_dir, const std::string& templates_dir) {
-  if (net.is_loihi2())
-    throw InputError("network '" + net.name +
-                     "': --target hls / --backend hls implement the if/lif models; the loihi2 model "
-                     "has no HLS template yet (use --target verilog / --backend verilator)");
-  if (net.is_akida())
-    throw InputError("network '" + net.name + "': --target hls / --backend hls implement the if/lif models; the " +
-                     std::string(to_string(net.layers.front().neuron.model)) +
-                     " model (stateless, multi-bit events) has no HLS template yet (use --target verilog / "
-                     "--backend verilator)");
+  const NeuronModelInfo& info = model_info(net.layers.front());  // one family per network
+  if (!info.hls_template) {
+    std::string have;
+    for (const NeuronModelInfo* m : neuron_models())
+      if (m->hls_template) have += (have.empty() ? "" : "/") + std::string(m->name);
+    throw InputError("network '" + net.name + "': --target hls / --backend hls implement the " + have +
+                     " models; the " + info.name + " model " + info.hls_refusal +
+                     " (use --target verilog / --backend verilator)");
+  }
   HlsEmitResult r;
   const fs::path inc = fs::path(dir) / "include" / "sf_hls";
   fs::create_directories(inc);

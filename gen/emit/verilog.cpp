@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "models/neuron_model.h"
 #include "util/files.h"
 
 namespace sf::gen {
@@ -51,18 +52,11 @@ std::string weights_hex(const Layer& l, const LayerPlan& lp) {
   return o.str();
 }
 
-// Per-neuron word of the bias memory: the bias (if, lif, loihi2); akida: the
-// threshold; akida2: {output_scale, bias}, the scale in bits 15..8.
+// Per-neuron word of the bias memory: the bias, or the model's parameter word
+// (akida: the threshold; akida2: {output_scale, bias}).
 int64_t param_of(const Layer& l, size_t n) {
-  switch (l.neuron.model) {
-    case NeuronModel::Akida: return l.neuron.akida.threshold[n];
-    case NeuronModel::Akida2: {
-      const Akida2Params& q = l.neuron.akida2;
-      const int64_t b = q.bias.empty() ? 0 : q.bias[n];
-      return q.output_scale[n] * 256 + (b & 0xff);
-    }
-    default: return l.bias[n];
-  }
+  const NeuronModelInfo& info = model_info(l);
+  return info.param_word ? info.param_word(l, n) : l.bias[n];
 }
 
 std::string bias_hex(const Layer& l, const LayerPlan& lp) {

@@ -45,6 +45,10 @@ void JsonCtx::fail(const std::string& message) const {
 
 void JsonCtx::check_object(const json& obj, const std::string& field,
                            std::initializer_list<const char*> allowed) const {
+  check_object(obj, field, std::vector<const char*>(allowed.begin(), allowed.end()));
+}
+
+void JsonCtx::check_object(const json& obj, const std::string& field, const std::vector<const char*>& allowed) const {
   if (!obj.is_object()) fail(field.empty() ? "document" : field, describe(obj), "an object");
   for (auto it = obj.begin(); it != obj.end(); ++it) {
     bool known = false;
@@ -103,15 +107,20 @@ std::string JsonCtx::get_string(const json& obj, const std::string& key,
 std::string JsonCtx::get_enum(const json& obj, const std::string& key,
                               std::initializer_list<const char*> choices, const char* fallback,
                               const std::string& prefix) const {
+  return get_enum(obj, key, std::vector<std::string>(choices.begin(), choices.end()), fallback, prefix);
+}
+
+std::string JsonCtx::get_enum(const json& obj, const std::string& key, const std::vector<std::string>& choices,
+                              const char* fallback, const std::string& prefix) const {
   std::string list;
-  for (const char* c : choices) list += (list.empty() ? "" : " | ") + std::string("\"") + c + "\"";
+  for (const std::string& c : choices) list += (list.empty() ? "" : " | ") + std::string("\"") + c + "\"";
   if (!obj.contains(key)) {
     if (fallback) return fallback;
     fail(prefix + key, "nothing (missing)", list);
   }
   const json& v = obj.at(key);
   if (v.is_string()) {
-    for (const char* c : choices)
+    for (const std::string& c : choices)
       if (v.get<std::string>() == c) return c;
   }
   fail(prefix + key, describe(v), list);

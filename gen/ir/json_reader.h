@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -29,6 +30,7 @@ class JsonCtx {
   // anything else is rejected so that typos never pass silently.
   void check_object(const json& obj, const std::string& field,
                     std::initializer_list<const char*> allowed) const;
+  void check_object(const json& obj, const std::string& field, const std::vector<const char*>& allowed) const;
   const json& require(const json& obj, const std::string& key, const std::string& prefix = "") const;
 
   int64_t get_int(const json& obj, const std::string& key, int64_t lo, int64_t hi,
@@ -39,6 +41,8 @@ class JsonCtx {
   std::string get_enum(const json& obj, const std::string& key,
                        std::initializer_list<const char*> choices, const char* fallback,
                        const std::string& prefix = "") const;
+  std::string get_enum(const json& obj, const std::string& key, const std::vector<std::string>& choices,
+                       const char* fallback, const std::string& prefix = "") const;
   bool get_bool_or(const json& obj, const std::string& key, bool fallback,
                    const std::string& prefix = "") const;
   // An integer element of an array (value `v` at `field`), checked against [lo, hi].

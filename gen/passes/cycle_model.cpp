@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "layers/layer_kind.h"
+
 namespace sf::gen {
 
 namespace {
@@ -23,7 +25,7 @@ CycleReport predict_cycles(const Plan& plan, const StepEvents& ev) {
   CycleReport rep;
   // ready[k]: first cycle engine k can accept an input word (after its clear sweep).
   std::vector<int64_t> ready(L);
-  for (size_t k = 0; k < L; ++k) ready[k] = plan.layers[k].C;
+  for (size_t k = 0; k < L; ++k) ready[k] = kind_info(plan.layers[k].kind).clear_cycles(plan.layers[k]);
   std::vector<FifoLog> fifo(L);  // fifo[k]: after layer k
   int64_t prev_marker = -1;
   for (size_t t = 0; t < T; ++t) {
@@ -31,46 +33,36 @@ CycleReport predict_cycles(const Plan& plan, const StepEvents& ev) {
     std::vector<int64_t> arrivals(static_cast<size_t>(ev.inputs[t]) + 1, 0);
     for (size_t k = 0; k < L; ++k) {
       const LayerPlan& lp = plan.layers[k];
+      const LayerKindInfo& kind = kind_info(lp.kind);
       const auto& spk = ev.spikes[k][t];
       const size_t n_words = arrivals.size() - 1;
-      int64_t last_issue = -2;  // the last chunk of the step's last event is issued here
+      const int64_t issue = kind.event_cycles(lp);
+      int64_t last_issue = -kind.fire_after_issue;  // the last chunk of the step's last event is issued here
       for (size_t j = 0; j < n_words; ++j) {
         int64_t a = std::max(arrivals[j], ready[k]);
         if (k > 0) fifo[k - 1].pops.push_back(a);
-        ready[k] = a + lp.C;
-        last_issue = a + lp.C;
-        rep.integrate_cycles += static_cast<uint64_t>(lp.C);
-        rep.synaptic_ops += static_cast<uint64_t>(lp.n_out);
+        ready[k] = a + issue;
+        last_issue = a + issue;
+        rep.integrate_cycles += static_cast<uint64_t>(issue);
+        rep.synaptic_ops += static_cast<uint64_t>(kind.event_synaptic_ops(lp));
       }
       int64_t m = std::max(arrivals.back(), ready[k]);
       if (k > 0) fifo[k - 1].pops.push_back(m);
-      // Fire starts when the integrate pipeline has read its last acc word (two
-      // cycles after the last issue) and the FIFO after this layer has room
-      // for a whole step.
-      int64_t fire_start = std::max(m + 1, last_issue + 2);
+      // Fire starts when the integrate pipeline is done with the step's last
+      // event and the FIFO after this layer has room for a whole step.
+      int64_t fire_start = std::max(m + 1, last_issue + kind.fire_after_issue);
       if (lp.has_fifo) {
         const FifoLog& f = fifo[k];
         int64_t allowed = lp.fifo_depth - (int64_t{lp.n_out} + 1);
         int64_t need = static_cast<int64_t>(f.pushes.size()) - allowed;  // pops required
         if (need > 0) fire_start = std::max(fire_start, f.pops[static_cast<size_t>(need - 1)] + 1);
       }
-      // Per chunk: one cycle to update (the lanes' pipeline register), one to
-      // write back; each spike takes one extra cycle to emit.
       std::vector<int64_t> next_arrivals;
       next_arrivals.reserve(spk.size() + 1);
-      int64_t w = fire_start + 2;
-      size_t s = 0;
-      for (int c = 0; c < lp.C; ++c) {
-        int64_t emit = w;
-        while (s < spk.size() && spk[s] / lp.P == c) {
-          ++emit;
-          if (lp.has_fifo) fifo[k].pushes.push_back(emit);
-          next_arrivals.push_back(emit + kFifoLatency);
-          ++s;
-        }
-        w = emit + 2;
-      }
-      const int64_t eot = w - 1;
+      const int64_t eot = kind.fire(lp, fire_start, spk, [&](int64_t emit) {
+        if (lp.has_fifo) fifo[k].pushes.push_back(emit);
+        next_arrivals.push_back(emit + kFifoLatency);
+      });
       if (lp.has_fifo) fifo[k].pushes.push_back(eot);
       next_arrivals.push_back(eot + kFifoLatency);
       ready[k] = eot + 1;

@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "ir/error.h"
+#include "layers/layer_kind.h"
+#include "models/neuron_model.h"
 
 namespace sf::gen {
 
@@ -32,14 +34,10 @@ int spram_blocks(int width, int depth) {
   return static_cast<int>(ceil_div(width, kSpramWidth) * ceil_div(depth, kSpramWords));
 }
 
-bool is_weight_mem(const MemPlan& m) {
-  const std::string suffix = ".weights";
-  return m.name.size() > suffix.size() && m.name.compare(m.name.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-MemPlan make_mem(const std::string& name, int width, int depth) {
+MemPlan make_mem(const std::string& name, MemRole role, int width, int depth) {
   MemPlan m;
   m.name = name;
+  m.role = role;
   m.width = width;
   m.depth = depth;
   m.style = m.bits() <= kLogicMemBits ? MemStyle::Logic : MemStyle::Block;
@@ -59,87 +57,34 @@ void set_style(MemPlan& m, MemStyle style) {
   m.spram = style == MemStyle::Huge ? spram_blocks(m.width, m.depth) : 0;
 }
 
-// Proves the range of the input sum I[n] over every subset of one step's
-// events: each input contributes at most once per step (duplicates are rejected
-// when a raster is loaded), with a payload anywhere in [pmin, pmax].
+// Proves the range of the input sum over every subset of one step's events
+// (the layer kind's bound). A single weighted payload is a subset sum, so it
+// fits too; the binary path sign-extends a raw weight, hence at least w_bits.
 void derive_acc_range(const Layer& l, int64_t pmin, int64_t pmax, LayerPlan& lp) {
-  int64_t lo_all = 0, hi_all = 0;
-  for (int o = 0; o < l.n_out; ++o) {
-    int64_t lo = 0, hi = 0;
-    for (int i = 0; i < l.n_in; ++i) {
-      int64_t w = l.w(o, i);
-      int64_t a = w * pmin, b = w * pmax;
-      lo += std::min<int64_t>({0, a, b});
-      hi += std::max<int64_t>({0, a, b});
-    }
-    lo_all = std::min(lo_all, lo);
-    hi_all = std::max(hi_all, hi);
-  }
-  lp.acc_min = lo_all;
-  lp.acc_max = hi_all;
-  // A single weighted payload is a subset sum, so it fits too; the binary
-  // path sign-extends a raw weight, hence at least w_bits.
-  lp.acc_bits = std::max(bits_for_range(lo_all, hi_all), lp.w_bits);
+  kind_info(l).input_sum_range(l, pmin, pmax, lp.acc_min, lp.acc_max);
+  lp.acc_bits = std::max(bits_for_range(lp.acc_min, lp.acc_max), lp.w_bits);
 }
 
-int lane_luts(const LayerPlan& lp, const Layer& l) {
-  // Modelled cost of one lane: the accumulate adder, the payload multiplier,
-  // the neuron update (leak, sum, saturate, compare, reset) and the state muxes.
-  int mult = (lp.pay_bits == 1 && !lp.pay_signed) ? lp.w_bits : lp.w_bits * (lp.pay_bits + 1);
-  // loihi2: two 24 x 13-bit constant decay multiplies, the u/v adders, clamp and
-  // compare; Yosys synth_ice40 measured 644 LUT4 for the lane alone at du = dv = 1000
-  // (tests/rtl_lane_loihi2), the weight_exp shift is wiring.
-  if (l.neuron.model == NeuronModel::Loihi2) return lp.acc_bits + mult + (lp.decay_impl == 0 ? 200 : 520);
-  // akida: p - T and a ladder of 2^act_bits - 1 constant compares (modelled, not measured)
-  if (l.neuron.model == NeuronModel::Akida)
-    return lp.acc_bits + mult + ((1 << l.neuron.akida.act_bits) - 1) * std::max(lp.acc_bits, lp.bias_bits) / 2 + 8;
-  // akida2: bias add and saturation, ReLU clamp, 8-bit scale multiply, rounding shift (modelled)
-  if (l.neuron.model == NeuronModel::Akida2) {
-    const int b = l.neuron.akida2.buffer_bits;
-    return lp.acc_bits + mult + 2 * lp.sum_bits + 2 * b + 8 * b + 2 * (b + 9);
-  }
-  int leak = l.neuron.iflif.leak.kind == LeakKind::Mult ? lp.v_bits * 4 : lp.v_bits;
-  return lp.acc_bits + mult + 4 * (std::max(lp.v_bits, lp.acc_bits) + 2) + leak;
+// What the model's lane cost hooks see of a layer plan.
+LaneCostIn lane_cost_in(const LayerPlan& lp) {
+  LaneCostIn in;
+  in.acc_bits = lp.acc_bits;
+  in.w_bits = lp.w_bits;
+  in.v_bits = lp.v_bits;
+  in.bias_bits = lp.bias_bits;
+  in.sum_bits = lp.sum_bits;
+  in.pay_bits = lp.pay_bits;
+  in.pay_signed = lp.pay_signed;
+  in.decay_impl = lp.decay_impl;
+  return in;
 }
 
-// Trailing zero bits common to all nonzero weights (0 when all are zero), at most 8.
-int common_trailing_zeros(const std::vector<int32_t>& weights) {
-  uint32_t any = 0;
-  for (int32_t w : weights) any |= static_cast<uint32_t>(w);
-  if (any == 0) return 0;
-  int z = 0;
-  while (z < 8 && ((any >> z) & 1u) == 0) ++z;
-  return z;
-}
-
-// SB_MAC16 blocks one loihi2 lane needs for its decay multiplies: Yosys
-// (synth_ice40 -dsp) used 3 per 24 x 13-bit constant multiply (6 per lane at
-// du = dv = 1000, tests/rtl_lane_loihi2); a constant of 0 or a power of two is
-// a shift and needs none.
-int loihi2_lane_dsp(const Loihi2Params& q) {
-  const auto needs = [](int k) { return k != 0 && (k & (k - 1)) != 0 ? 3 : 0; };
-  return needs(4095 - q.du) + needs(4096 - q.dv);
-}
-
-// SB_MAC16 blocks a lane needs that have no LUT form in the lanes, so they count
-// against the device: a `lif` lane with a `mult` leak, whose |v| x beta multiply
-// Yosys (synth_ice40 -dsp) maps to one block (measured: 13 for 13 lanes of
-// 16/17-bit states and 17-bit beta, examples/nir_fmnist); an `akida2` lane, whose
-// rescale acc x output_scale (a 28 x 8-bit product) takes two (measured: 10 for
-// 4 + 1 lanes, examples/akida_fmnist, of which the planner's row address model
-// counts one more). No other if/lif leak, and no akida lane, multiplies.
-int fixed_lane_dsp(const Layer& l) {
-  if (l.neuron.model == NeuronModel::Akida2) return 2;
-  return l.neuron.model == NeuronModel::Lif && l.neuron.iflif.leak.kind == LeakKind::Mult ? 1 : 0;
-}
-
-// The engine's weight row address index * C is a constant multiply: Yosys
-// (synth_ice40 -dsp) maps it to an SB_MAC16 unless C is a power of two (a
-// shift) or the product is narrower than 11 bits (its DSP_Y_MINWIDTH).
-int address_dsp(const LayerPlan& lp) {
-  const int row = lp.weight_row();
-  const bool pow2 = (row & (row - 1)) == 0;
-  return !pow2 && clog2(int64_t{lp.n_in} * row) >= 11 ? 1 : 0;
+// SB_MAC16 blocks a lane needs that have no LUT form, so they count against the
+// device whatever the planner does (the model's lane_dsp, unless it can move
+// its multiplies to LUTs).
+int fixed_lane_dsp(const Layer& l, const LayerPlan& lp) {
+  const NeuronModelInfo& info = model_info(l);
+  return info.dsp_has_lut_form ? 0 : info.lane_dsp(l, lane_cost_in(lp));
 }
 
 void update_luts(LayerPlan& lp) {
@@ -199,7 +144,7 @@ void place_memories(Plan& plan, int ebr_capacity, int spram_capacity, int64_t ff
       const int left = spram_capacity - total_spram(plan);
       MemPlan* best = nullptr;
       for (MemPlan* m : all)
-        if (m->style == MemStyle::Block && is_weight_mem(*m) &&
+        if (m->style == MemStyle::Block && m->role == MemRole::Weights &&
             ceil_div(m->width, kSpramWidth) <= kMaxSpramCols && spram_blocks(m->width, m->depth) <= left &&
             (!best || m->ebr > best->ebr))
           best = m;
@@ -264,64 +209,15 @@ void plan_loads(Plan& plan) {
   plan.ld_addr_w = plan.loads.empty() ? 0 : addr_w + clog2(static_cast<int64_t>(plan.loads.size()));
 }
 
+// The memories the layer's engine asks for, and the engine's and lanes' cost.
 void plan_memories(const Layer& l, LayerPlan& lp) {
+  const LayerKindInfo& kind = kind_info(l);
+  const NeuronModelInfo& info = model_info(l);
   lp.mems.clear();
-  lp.mems.push_back(make_mem(l.name + ".weights", lp.P * lp.w_bits * lp.w_pack, l.n_in * lp.weight_row()));
-  lp.mems.push_back(make_mem(l.name + ".acc", lp.P * lp.acc_bits, lp.C));
-  if (l.neuron.model == NeuronModel::Akida || l.neuron.model == NeuronModel::Akida2) {
-    // stateless: no v memory; the per-neuron parameters in the bias memory's place
-    lp.mems.push_back(make_mem(l.name + ".param", lp.P * lp.bias_bits, lp.C));
-    lp.dsp = address_dsp(lp) + lp.P * fixed_lane_dsp(l);
-    lp.lane_luts = 150 + lp.P * lane_luts(lp, l);
-    update_luts(lp);
-    return;
-  }
-  // loihi2: the second acc bank of the one-step synaptic delay
-  if (l.neuron.model == NeuronModel::Loihi2) lp.mems.push_back(make_mem(l.name + ".acc1", lp.P * lp.acc_bits, lp.C));
-  lp.mems.push_back(make_mem(l.name + ".v", lp.P * lp.v_bits, lp.C));
-  if (lp.has_bias) lp.mems.push_back(make_mem(l.name + ".bias", lp.P * lp.bias_bits, lp.C));
-  if (l.neuron.model != NeuronModel::Loihi2 && l.neuron.iflif.reset == ResetMode::SubtractDeferred)
-    lp.mems.push_back(make_mem(l.name + ".pend", lp.P, lp.C));
-  lp.dsp = address_dsp(lp) +
-           (l.neuron.model == NeuronModel::Loihi2 ? (lp.decay_impl == 0 ? lp.P * loihi2_lane_dsp(l.neuron.loihi2) : 0)
-                                                  : lp.P * fixed_lane_dsp(l));
-  lp.lane_luts = 150 + lp.P * lane_luts(lp, l);
+  for (const MemRequest& r : kind.memories(l, info, lp)) lp.mems.push_back(make_mem(l.name + r.suffix, r.role, r.width, r.depth));
+  lp.dsp = kind.engine_dsp(lp) + lp.P * info.lane_dsp(l, lane_cost_in(lp));
+  lp.lane_luts = kind.control_luts + lp.P * info.lane_luts(l, lane_cost_in(lp));
   update_luts(lp);
-}
-
-// The widths of an akida / akida2 layer: weights (akida's binary 1-bit weights
-// take 2 signed bits), the input sum proved over the layer's input payload
-// range, the lane's per-neuron parameter word and its state word.
-void plan_akida(const std::string& net_file, const Layer& l, const PayloadFormat& in, LayerPlan& lp) {
-  const std::string at = net_file + ": layer '" + l.name + "': ";
-  lp.w_bits = std::max(2, l.weight_bits);
-  derive_acc_range(l, in.min(), in.max(), lp);
-  lp.has_bias = true;  // the param memory
-  if (l.neuron.model == NeuronModel::Akida) {
-    const AkidaParams& q = l.neuron.akida;
-    int64_t lo = 0, hi = 0;
-    for (int64_t t : q.threshold) lo = std::min(lo, t), hi = std::max(hi, t);
-    lp.bias_bits = std::max(2, bits_for_range(lo, hi));  // the lane's T_BITS
-    lp.v_bits = lp.acc_bits;                            // state "p": the step's potential
-    uint64_t m = q.act_step_m;
-    int f = q.act_step_f;
-    while (m > 1 && (m & 1u) == 0) m >>= 1, --f;
-    if (f > 40) m = 1, f = 40;  // every rung floor((j-1) m / 2^K) is 0 either way (K >= 37)
-    if (f < -24 || m >= (uint64_t{1} << 31))
-      throw InputError(at + "act_step: found " + std::to_string(q.act_step_m) + " / 2^" +
-                       std::to_string(q.act_step_f) + ", expected a float32 value below 2^23");
-    lp.hw_step_m = static_cast<int64_t>(m);
-    lp.hw_step_f = f;
-  } else {
-    const Akida2Params& q = l.neuron.akida2;
-    lp.bias_bits = 16;  // {output_scale uint8, bias int8}
-    lp.v_bits = q.buffer_bits;  // state "acc": the saturated accumulator
-    lp.sum_bits = lp.acc_bits + q.input_shift;
-    if (lp.sum_bits > 48)
-      throw InputError(at + "input sum << input_shift: needs " + std::to_string(lp.sum_bits) +
-                       " bits (input sum " + std::to_string(lp.acc_bits) + " bits, input_shift " +
-                       std::to_string(q.input_shift) + "), expected at most 48 (the akida2 lane's SUM_BITS)");
-  }
 }
 
 // Chunks of P * w_bits bits that one 16-bit SPRAM word holds (at least 1).
@@ -346,37 +242,24 @@ const char* to_string(MemStyle s) {
   return "block";
 }
 
-int clog2(int64_t n) {
-  int k = 0;
-  while ((int64_t{1} << k) < n) ++k;
-  return k;
-}
-
-int bits_for_range(int64_t lo, int64_t hi) {
-  int b = 1;
-  while (b < 63 && (lo < -(int64_t{1} << (b - 1)) || hi > (int64_t{1} << (b - 1)) - 1)) ++b;
-  return b;
-}
-
 Plan plan_network(const Network& net, const PlanOptions& opt, const std::string& net_file) {
   Plan plan;
+  // events carry values through the FIFOs and on the output stream (one model
+  // family per network, so the first layer says it)
+  const bool graded = model_info(net.layers.front()).graded_events;
   plan.in_idx_w = std::max(1, clog2(net.input_size));
   plan.in_pay_bits = net.input_payload_bits;
   plan.in_pay_signed = net.input_payload_signed;
-  int64_t pmin = net.payload_min(), pmax = net.payload_max();
   for (size_t k = 0; k < net.layers.size(); ++k) {
     const Layer& l = net.layers[k];
-    const IfLifParams& p = l.neuron.iflif;
+    const NeuronModelInfo& info = model_info(l);
     LayerPlan lp;
     lp.name = l.name;
+    lp.kind = l.type;
     lp.n_in = l.n_in;
     lp.n_out = l.n_out;
     lp.in_idx_w = std::max(1, clog2(l.n_in));
     lp.out_idx_w = std::max(1, clog2(l.n_out));
-    lp.pay_bits = k == 0 ? net.input_payload_bits : 1;
-    lp.pay_signed = k == 0 ? net.input_payload_signed : false;
-    lp.w_bits = l.weight_bits;
-    lp.v_bits = p.v_bits;
     lp.has_bias = l.has_bias();
     if (lp.has_bias) {
       int64_t lo = *std::min_element(l.bias.begin(), l.bias.end());
@@ -388,24 +271,30 @@ Plan plan_network(const Network& net, const PlanOptions& opt, const std::string&
     lp.pay_signed = in_pay.is_signed;
     lp.out_pay_bits = out_pay.bits;
     lp.out_pay_signed = out_pay.is_signed;
-    if (l.neuron.model == NeuronModel::Akida || l.neuron.model == NeuronModel::Akida2) {
-      plan_akida(net_file, l, in_pay, lp);
-    } else if (l.neuron.model == NeuronModel::Loihi2) {
-      // the RTL's weights are w >> w_shift; the sums are proved on those
-      lp.v_bits = 48;
-      lp.w_shift = common_trailing_zeros(l.weights);
-      Layer hw = l;
-      int32_t wlo = 0, whi = 0;
-      for (int32_t& w : hw.weights) {
-        w /= int32_t{1} << lp.w_shift;  // exact: w is a multiple of 2^w_shift
-        wlo = std::min(wlo, w), whi = std::max(whi, w);
-      }
-      lp.w_bits = std::max(2, bits_for_range(wlo, whi));
-      lp.hw_weight_exp = l.neuron.loihi2.weight_exp + lp.w_shift;
-      derive_acc_range(hw, k == 0 ? pmin : 0, k == 0 ? pmax : 1, lp);
-    } else {
-      derive_acc_range(l, k == 0 ? pmin : 0, k == 0 ? pmax : 1, lp);
+    // The model sizes its lane: the weights the RTL stores are w >> w_shift, and
+    // the input sums are proved on those over the layer's input payload range.
+    LaneSizing sz;
+    sz.at = net_file + ": layer '" + l.name + "': ";
+    sz.in = in_pay;
+    sz.w_shift = info.weight_shift(l);
+    Layer shifted;
+    if (sz.w_shift > 0) {
+      shifted = l;
+      for (int32_t& w : shifted.weights) w /= int32_t{1} << sz.w_shift;  // exact: w is a multiple of 2^w_shift
     }
+    const Layer& hw = sz.w_shift > 0 ? shifted : l;
+    for (int32_t w : hw.weights) sz.shifted_w_lo = std::min<int64_t>(sz.shifted_w_lo, w), sz.shifted_w_hi = std::max<int64_t>(sz.shifted_w_hi, w);
+    lp.w_shift = sz.w_shift;
+    lp.w_bits = info.weight_bits(l, sz);
+    derive_acc_range(hw, in_pay.min(), in_pay.max(), lp);
+    sz.acc_bits = lp.acc_bits;
+    info.size_lane(l, sz);
+    lp.v_bits = sz.v_bits;
+    if (sz.param_mem) lp.has_bias = true, lp.bias_bits = sz.param_bits;  // the parameter memory in the bias memory's place
+    lp.hw_weight_exp = sz.hw_weight_exp;
+    lp.hw_step_m = sz.hw_step_m;
+    lp.hw_step_f = sz.hw_step_f;
+    lp.sum_bits = sz.sum_bits;
     if (lp.acc_bits > kMaxAccBits)
       throw InputError(net_file + ": layer '" + l.name + "': input sum: needs " +
                        std::to_string(lp.acc_bits) + " bits (range " + std::to_string(lp.acc_min) +
@@ -430,13 +319,13 @@ Plan plan_network(const Network& net, const PlanOptions& opt, const std::string&
       if (lp.fifo_depth > 512) lp.fifo_depth = static_cast<int>(int64_t{1} << clog2(one));
       lp.fifo_addr_w = clog2(lp.fifo_depth);
       // {payload, index, eot}: akida events carry their value to the next layer
-      lp.fifo_mem = make_mem(l.name + ".fifo", 1 + lp.out_idx_w + (net.is_akida() ? lp.out_pay_bits : 0),
+      lp.fifo_mem = make_mem(l.name + ".fifo", MemRole::Fifo, 1 + lp.out_idx_w + (graded ? lp.out_pay_bits : 0),
                              lp.fifo_depth);
     }
     plan.layers.push_back(lp);
   }
   plan.out_idx_w = plan.layers.back().out_idx_w;
-  plan.graded = net.is_akida();
+  plan.graded = graded;
   plan.out_pay_bits = plan.layers.back().out_pay_bits;
   plan.out_value_max = layer_output_max(net.layers.back());
   plan.out_pay_signed = plan.layers.back().out_pay_signed;
@@ -455,7 +344,7 @@ Plan plan_network(const Network& net, const PlanOptions& opt, const std::string&
   // (lif multiply leaks and akida2 rescales have no LUT form: they keep theirs)
   auto assign_dsps = [&] {
     for (size_t k = 0; k < plan.layers.size(); ++k)
-      if (net.layers[k].neuron.model == NeuronModel::Loihi2 && plan.layers[k].decay_impl != 0) {
+      if (model_info(net.layers[k]).dsp_has_lut_form && plan.layers[k].decay_impl != 0) {
         plan.layers[k].decay_impl = 0;
         plan_memories(net.layers[k], plan.layers[k]);
       }
@@ -465,8 +354,8 @@ Plan plan_network(const Network& net, const PlanOptions& opt, const std::string&
       size_t widest_k = 0;
       for (size_t k = 0; k < plan.layers.size(); ++k) {
         used += plan.layers[k].dsp;
-        if (net.layers[k].neuron.model == NeuronModel::Loihi2 && plan.layers[k].decay_impl == 0 &&
-            plan.layers[k].dsp > address_dsp(plan.layers[k]) && (!widest || plan.layers[k].dsp > widest->dsp))
+        if (model_info(net.layers[k]).dsp_has_lut_form && plan.layers[k].decay_impl == 0 &&
+            plan.layers[k].dsp > kind_info(net.layers[k]).engine_dsp(plan.layers[k]) && (!widest || plan.layers[k].dsp > widest->dsp))
           widest = &plan.layers[k], widest_k = k;
       }
       if (used <= cap.dsp || !widest) break;
@@ -515,7 +404,7 @@ Plan plan_network(const Network& net, const PlanOptions& opt, const std::string&
       int other_dsp = 0;
       for (size_t i = 0; i < plan.layers.size(); ++i)
         if (i != static_cast<size_t>(k)) other_dsp += plan.layers[i].dsp;
-      const int lane_dsp = fixed_lane_dsp(l);
+      const int lane_dsp = fixed_lane_dsp(l, lp);
       const int max_p = lane_dsp > 0 ? std::max(1, (cap.dsp - other_dsp - 1) / lane_dsp) : kMaxLanes;  // 1: its address
       for (int p = 1; p <= std::min({l.n_out, kMaxLanes, max_p}) && p * lp.w_bits <= kMaxSpramCols * kSpramWidth;
            ++p) {

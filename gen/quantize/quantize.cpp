@@ -12,6 +12,7 @@
 
 #include "golden.h"
 #include "ir/error.h"
+#include "models/neuron_model.h"
 
 namespace sf::quant {
 
@@ -329,22 +330,6 @@ SampleAgreement compare(const nf::FloatNetwork& f, const QuantizeResult& q, cons
 
 namespace {
 
-// The integer firing thresholds of a layer: Σ w·x > T fires. An akida2 layer
-// (quantize --target akida2) fires when Σ w·x + (bias << bias_shift) >= 1.
-json integer_thresholds(const Layer& l) {
-  switch (l.neuron.model) {
-    case NeuronModel::Akida:
-      return l.neuron.akida.threshold;
-    case NeuronModel::Akida2: {
-      json t = json::array();
-      for (int64_t b : l.neuron.akida2.bias) t.push_back(-b * (int64_t{1} << l.neuron.akida2.bias_shift));
-      return t;
-    }
-    default:
-      return l.neuron.iflif.threshold;
-  }
-}
-
 }  // namespace
 
 std::string report_json(const nf::FloatNetwork& f, const QuantizeResult& q, const QuantizeOptions& opt,
@@ -362,7 +347,7 @@ std::string report_json(const nf::FloatNetwork& f, const QuantizeResult& q, cons
               {"mean_weight_error", l.mean_weight_error},
               {"max_bias_error", l.max_bias_error},
               {"threshold", {{"float", l.threshold_float},
-                             {"integer", integer_thresholds(q.net.layers[k])},
+                             {"integer", model_info(q.net.layers[k]).integer_thresholds(q.net.layers[k])},
                              {"error", l.threshold_error}}},
               {"leak", {{"float_decay", l.alpha}, {"integer_decay", l.alpha_q}, {"form", l.leak},
                         {"error", std::abs(l.alpha - l.alpha_q)}}},
@@ -430,13 +415,7 @@ std::string report_text(const QuantizeResult& q, const std::vector<SampleAgreeme
       << to_string(il.neuron.model) << ", " << l.n_in << " -> " << l.n_out << "): scale " << num(l.scale)
       << ", weights " << l.weight_bits << " b (max error " << num(l.max_weight_error) << ", mean "
       << num(l.mean_weight_error) << "), ";
-    if (il.neuron.model == NeuronModel::Akida)
-      o << "thresholds per neuron (bias folded in)";
-    else if (il.neuron.model == NeuronModel::Akida2)
-      o << "thresholds per neuron as the bias path (bias_shift " << il.neuron.akida2.bias_shift << ", threshold error "
-        << num(l.threshold_error) << ")";
-    else
-      o << "threshold " << il.neuron.iflif.threshold << " (error " << num(l.threshold_error) << ")";
+    o << model_info(il).threshold_text(il, num(l.threshold_error));
     o << ", leak " << l.leak;
     if (l.leak != "none") o << " (decay " << num(l.alpha) << " -> " << num(l.alpha_q) << ")";
     if (l.v_bits > 0) o << ", v " << l.v_bits << " b";

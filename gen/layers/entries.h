@@ -1,0 +1,11 @@
+// The entries table.cpp lists. Only gen/layers/ includes this header;
+// everything else reads the table through layer_kind.h.
+#pragma once
+
+#include "layers/layer_kind.h"
+
+namespace sf {
+
+extern const LayerKindInfo kDenseKind;
+
+}  // namespace sf

@@ -1,0 +1,79 @@
+// The layer-kind table: every kind of layer is described in one place, its own
+// file in gen/layers/, and listed once in table.cpp. The network format, the
+// planner and the cycle model read it; none of them switches on the kind.
+// `dense` is the first entry; conv2d, pooling, flatten and recurrent dense
+// plug in the same way (docs/architecture.md).
+//
+// What an entry says:
+//   format   the layer object's fields of the kind (sizes, weights), parsed
+//            with the format's file/field errors, and saved;
+//   shape    how many inputs its synapses address and neurons it has;
+//   planner  the proved range of a step's input sum, the memories its engine
+//            needs (each with a role), the engine's own LUTs and SB_MAC16s;
+//   cycles   the exact cycles of its engine: the clear sweep after reset, an
+//            input event's integrate, the fire phase;
+//   RTL      the engine module.
+// The golden model keeps its own per-kind loops (reference/): it shares the
+// data, never the arithmetic.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "ir/hw_plan.h"
+#include "ir/json_reader.h"
+#include "ir/network.h"
+#include "models/neuron_model.h"
+
+namespace sf {
+
+// A memory an engine needs; the planner sizes it into a MemPlan and places it.
+struct MemRequest {
+  std::string suffix;  // the memory's name is layer name + suffix (".weights")
+  gen::MemRole role;
+  int width = 0;  // bits per word
+  int depth = 0;  // words
+};
+
+struct LayerKindInfo {
+  LayerType id;
+  const char* name;  // the format's layer.type
+  // --- format ---
+  // The kind's keys in a layer object, besides name, type, neuron and
+  // hardware, which every kind has.
+  std::vector<const char*> keys;
+  // Sizes, parsed before the neuron (whose parameters may be per neuron);
+  // n_in_expected is what the layer before it (or the input) emits.
+  void (*parse_shape)(const JsonCtx& c, const json& lj, int n_in_expected, Layer& l);
+  // The weights, within the limits the neuron model sets; `path` is the
+  // network file (a weights_file is relative to it).
+  void (*parse_weights)(const JsonCtx& c, const std::string& path, const json& lj, const WeightLimits& lim, Layer& l);
+  void (*save)(const Layer& l, json& lj);
+  // --- planner ---
+  // The proved range [lo, hi] of any step's input sum of any neuron, for
+  // input payloads in [pmin, pmax] and each input at most once per step.
+  void (*input_sum_range)(const Layer& l, int64_t pmin, int64_t pmax, int64_t& lo, int64_t& hi);
+  std::vector<MemRequest> (*memories)(const Layer& l, const NeuronModelInfo& model, const gen::LayerPlan& lp);
+  int control_luts;                              // modelled LUT4s of the engine without its lanes
+  int (*engine_dsp)(const gen::LayerPlan& lp);   // SB_MAC16 blocks of the engine itself
+  // --- cycles (docs/cycle-model.md) ---
+  int64_t (*clear_cycles)(const gen::LayerPlan& lp);  // after reset, before the first input word
+  int64_t (*event_cycles)(const gen::LayerPlan& lp);  // integrate issue cycles of one input event
+  int64_t (*event_synaptic_ops)(const gen::LayerPlan& lp);  // synapses one input event updates
+  int64_t fire_after_issue;  // fire may start this many cycles after the last integrate issue
+  // The fire phase from cycle `start`: calls emit(cycle) for each output
+  // spike (spikes ascending) and returns the cycle of the end-of-timestep marker.
+  int64_t (*fire)(const gen::LayerPlan& lp, int64_t start, const std::vector<int>& spikes,
+                  const std::function<void(int64_t)>& emit);
+  // --- RTL ---
+  const char* rtl_engine;  // rtl_templates/<rtl_engine>.v
+};
+
+const std::vector<const LayerKindInfo*>& layer_kinds();
+const LayerKindInfo& kind_info(LayerType t);
+inline const LayerKindInfo& kind_info(const Layer& l) { return kind_info(l.type); }
+const LayerKindInfo* find_kind(const std::string& name);  // null when no kind has that name
+
+}  // namespace sf
