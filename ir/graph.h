@@ -36,9 +36,12 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "ir/error.h"
 
 namespace sf::graph {
 
@@ -193,5 +196,17 @@ class Graph {
   std::vector<size_t> order_;
   bool finalized_ = false;
 };
+
+// Calls f() and rethrows an InputError as std::invalid_argument with the same
+// message: for users whose API documents std::invalid_argument (the golden
+// models in reference/).
+template <class F>
+auto rethrow_as_invalid_argument(F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const sf::InputError& e) {
+    throw std::invalid_argument(e.what());
+  }
+}
 
 }  // namespace sf::graph
