@@ -9,7 +9,7 @@
 //
 // This library's graph structure is the shared graph IR (ir/graph.h,
 // sf_graph: data only); it has no dependency on the generator or the NIR
-// reader (from_nir.h converts a read NIR file into a FloatGraph).
+// reader (gen/import/nir_to_float.h converts a read NIR file into a FloatGraph).
 // Bad graphs and bad options throw std::invalid_argument with a message
 // "node 'NAME' (KIND): FIELD: found X, expected Y".
 #pragma once
