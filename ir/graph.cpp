@@ -182,7 +182,7 @@ void Graph::validate(const KindTable& kinds) const {
   for (const Edge& e : edges_) {
     if (spec(kinds, e.dst).source) {
       fail(e.dst, "inputs", "an edge from '" + nodes_[e.src].name + "'",
-           "none (a " + nodes_[e.dst].kind + " node takes no edges)");
+           "none (" + nodes_[e.dst].kind + " is a source kind: it takes no edges)");
     }
     const EventFormat& f = e.format;
     const bool ok = f.graded ? (f.width >= (f.is_signed ? 2 : 1) && f.width <= 32)

@@ -298,7 +298,8 @@ TEST(GraphErrors, EdgeIntoASource) {
   g.connect("in", "a");
   g.connect("a", "in", true);
   EXPECT_EQ(error_of([&] { g.finalize(k); }),
-            "node 'in': inputs: found an edge from 'a', expected none (a in node takes no edges)");
+            "node 'in': inputs: found an edge from 'a', expected none (in is a source kind: it "
+            "takes no edges)");
 }
 
 TEST(GraphErrors, EventFormats) {
