@@ -26,7 +26,7 @@
 #include "import/netx_convert.h"
 #include "import/netx_reader.h"
 #include "float_json.h"
-#include "from_nir.h"
+#include "import/nir_to_float.h"
 #include "quantize/quantize.h"
 #include "quantize/akida.h"
 #include "akida/check.h"
@@ -601,7 +601,7 @@ std::string name_from_path(const std::string& path, const std::string& fallback)
 int cmd_import_nir() {
   namespace nf = ref::nir_float;
   nf::FloatNetwork fnet;
-  fnet.graph = nf::load_nir(opt.model);
+  fnet.graph = import::load_nir_float(opt.model);
   fnet.name = name_from_path(opt.model, "nir_model");
   fnet.source = opt.model;
   if (!(opt.dt > 0) || !std::isfinite(opt.dt))

@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "float_json.h"
-#include "from_nir.h"
+#include "import/nir_to_float.h"
 #include "ir/error.h"
 #include "ir/events.h"
 #include "quantize_graph/quantize_graph.h"
@@ -28,7 +28,7 @@ bool ends_with(const std::string& s, const std::string& suffix) {
 nf::FloatNetwork load(const std::string& path, const nf::SimOptions& o) {
   nf::FloatNetwork net;
   if (ends_with(path, ".nir")) {
-    net.graph = nf::load_nir(path);  // sf::InputError on a bad file
+    net.graph = sf::import::load_nir_float(path);  // sf::InputError on a bad file
     net.source = path;
     net.name = path.substr(path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1);
     net.name = net.name.substr(0, net.name.size() - 4);

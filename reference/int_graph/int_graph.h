@@ -10,9 +10,13 @@
 // from those texts and shares no arithmetic with reference/neuron.h (the
 // tests hold the two bit-identical on random dense networks).
 //
-// Standard library only. Bad graphs throw std::invalid_argument with a message
-// "node 'NAME' (KIND): FIELD: found X, expected Y"; a value that leaves int64
-// during a step throws std::overflow_error naming the node, step and element.
+// The graph structure (names, edges, back edges, topological order, shape
+// propagation) is the shared graph IR's (ir/graph.h, sf_graph: data only);
+// this library adds the node kinds, their parameters, shape rules and checks,
+// and the arithmetic. Otherwise standard library only. Bad graphs throw
+// std::invalid_argument with a message "node 'NAME' (KIND): FIELD: found X,
+// expected Y"; a value that leaves int64 during a step throws
+// std::overflow_error naming the node, step and element.
 #pragma once
 
 #include <cstddef>
@@ -20,12 +24,14 @@
 #include <string>
 #include <vector>
 
+#include "ir/graph.h"
+
 namespace sf::ref::int_graph {
 
 // A batch-free, channel-first tensor shape. {} is a 0-d tensor (one element).
-using Shape = std::vector<int64_t>;
-int64_t numel(const Shape& shape);
-std::string shape_str(const Shape& shape);  // "[2, 34, 34]"
+using Shape = sf::graph::Shape;
+using sf::graph::numel;
+using sf::graph::shape_str;  // "[2, 34, 34]"
 
 using Values = std::vector<int64_t>;
 
@@ -162,15 +168,17 @@ IntNode lif_node(const std::string& name, const NeuronParams& p);
 IntNode cuba_li_node(const std::string& name, const NeuronParams& p);
 IntNode cuba_lif_node(const std::string& name, const NeuronParams& p);
 
-// An identity connection. A back edge delivers its source's value of the
-// previous step (zero at step 0): it is how a cycle is executed.
-struct IntEdge {
-  size_t src = 0, dst = 0;  // node indices
-  bool back_edge = false;
-};
+// An identity connection (sf::graph::Edge: src, dst, back_edge). A back edge
+// delivers its source's value of the previous step (zero at step 0): it is
+// how a cycle is executed.
+using IntEdge = sf::graph::Edge;
 
+// The nodes, on the shared graph container: node i of graph() is nodes()[i]
+// (its kind is kind_name(node.kind), its payload i).
 class IntGraph {
  public:
+  IntGraph();
+
   // Adds a node; returns its index. Throws on an empty or duplicate name.
   size_t add(IntNode node);
   // Adds an edge between named nodes. Throws on an unknown name.
@@ -182,27 +190,27 @@ class IntGraph {
   // nodes, checks every parameter and broadcasts elementwise ones. Throws
   // std::invalid_argument naming the node and the field.
   void finalize();
-  bool finalized() const { return finalized_; }
+  bool finalized() const { return graph_.finalized(); }
 
   const std::vector<IntNode>& nodes() const { return nodes_; }
-  const std::vector<IntEdge>& edges() const { return edges_; }
+  const std::vector<IntEdge>& edges() const { return graph_.edges(); }
   const IntNode& node(size_t index) const { return nodes_.at(index); }
   size_t index(const std::string& name) const;  // throws std::invalid_argument if absent
   bool contains(const std::string& name) const;
   // After finalize: nodes in execution order; Input and Output nodes in the
   // order they were added.
-  const std::vector<size_t>& order() const { return order_; }
+  const std::vector<size_t>& order() const { return graph_.order(); }
   const std::vector<size_t>& inputs() const { return inputs_; }
   const std::vector<size_t>& outputs() const { return outputs_; }
+  const sf::graph::Graph& graph() const { return graph_; }
 
  private:
-  void infer_shapes();
-  void check_node(IntNode& node) const;
+  // Every kind's shape rule, bound to this graph's nodes.
+  sf::graph::KindTable kinds();
 
+  sf::graph::Graph graph_;
   std::vector<IntNode> nodes_;
-  std::vector<IntEdge> edges_;
-  std::vector<size_t> order_, inputs_, outputs_;
-  bool finalized_ = false;
+  std::vector<size_t> inputs_, outputs_;
 };
 
 // ---- Simulation ----------------------------------------------------------------

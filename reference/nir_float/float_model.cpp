@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <set>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <utility>
@@ -96,22 +96,6 @@ FloatNode pool(const std::string& name, NodeKind kind, const Shape& kernel, cons
 }
 
 }  // namespace
-
-int64_t numel(const Shape& shape) {
-  int64_t n = 1;
-  for (int64_t d : shape) {
-    if (d <= 0) return 0;
-    if (n > std::numeric_limits<int64_t>::max() / d) return std::numeric_limits<int64_t>::max();
-    n *= d;
-  }
-  return n;
-}
-
-std::string shape_str(const Shape& shape) {
-  std::string s = "[";
-  for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
-  return s + "]";
-}
 
 const char* kind_name(NodeKind kind) {
   switch (kind) {
@@ -272,39 +256,71 @@ FloatNode cuba_lif_node(const std::string& name, const Values& tau_syn, const Va
 
 // ---- FloatGraph -------------------------------------------------------------------
 
-size_t FloatGraph::add(FloatNode node) {
-  if (node.name.empty()) throw std::invalid_argument("a node has an empty name");
-  if (contains(node.name)) {
-    throw std::invalid_argument("node '" + node.name + "': the name is used by another node");
-  }
-  finalized_ = false;
-  nodes_.push_back(std::move(node));
-  return nodes_.size() - 1;
+namespace {
+
+void check_node(FloatNode& node);
+
+sf::graph::GraphOptions graph_options() {
+  sf::graph::GraphOptions o;
+  o.kind_in_label = true;  // "node 'NAME' (KIND)"
+  o.min_rank = 0;          // NIR's shapes: any rank, {} a 0-d tensor
+  o.max_rank = std::numeric_limits<size_t>::max();
+  o.max_source_elements = int64_t{1} << 32;
+  o.max_node_elements = 0;  // no limit
+  return o;
 }
 
-bool FloatGraph::contains(const std::string& name) const {
-  return std::any_of(nodes_.begin(), nodes_.end(),
-                     [&](const FloatNode& n) { return n.name == name; });
+}  // namespace
+
+FloatGraph::FloatGraph() : graph_(graph_options()) {}
+
+size_t FloatGraph::add(FloatNode node) {
+  return sf::graph::rethrow_as_invalid_argument([&] {
+    const size_t i = graph_.add(node.name, kind_name(node.kind), nodes_.size(), node.shape);
+    nodes_.push_back(std::move(node));
+    return i;
+  });
 }
+
+bool FloatGraph::contains(const std::string& name) const { return graph_.contains(name); }
 
 size_t FloatGraph::index(const std::string& name) const {
-  for (size_t i = 0; i < nodes_.size(); ++i) {
-    if (nodes_[i].name == name) return i;
-  }
-  throw std::invalid_argument("no node named '" + name + "'");
+  return sf::graph::rethrow_as_invalid_argument([&] { return graph_.index(name); });
 }
 
 void FloatGraph::connect(const std::string& src, const std::string& dst, bool back_edge) {
-  FloatEdge e;
-  e.src = index(src);
-  e.dst = index(dst);
-  e.back_edge = back_edge;
-  finalized_ = false;
-  edges_.push_back(e);
+  sf::graph::rethrow_as_invalid_argument([&] { graph_.connect(src, dst, back_edge); });
+}
+
+sf::graph::KindTable FloatGraph::kinds() {
+  sf::graph::KindTable table;
+  sf::graph::KindSpec input;
+  input.source = true;
+  sf::graph::KindSpec other;
+  other.shape = [this](const sf::graph::Graph&, size_t i, const Shape& in) {
+    FloatNode& node = nodes_[i];
+    node.in_shape = in;
+    check_node(node);
+    return node.out_shape;
+  };
+  // A node only back edges feed: its shape must come from its own parameters.
+  other.back_only_shape = [this](const sf::graph::Graph&, size_t i) -> std::optional<Shape> {
+    const FloatNode& node = nodes_[i];
+    const std::vector<double>* p = !node.r.empty()           ? &node.r
+                                   : !node.scale.empty()     ? &node.scale
+                                   : !node.threshold.empty() ? &node.threshold
+                                   : !node.delay.empty()     ? &node.delay
+                                                             : nullptr;
+    if (p == nullptr || p->size() < 2) return std::nullopt;
+    return Shape{static_cast<int64_t>(p->size())};
+  };
+  for (const FloatNode& n : nodes_) {
+    table.define(kind_name(n.kind), n.kind == NodeKind::Input ? input : other);
+  }
+  return table;
 }
 
 void FloatGraph::finalize() {
-  finalized_ = false;
   inputs_.clear();
   outputs_.clear();
   for (size_t i = 0; i < nodes_.size(); ++i) {
@@ -312,100 +328,18 @@ void FloatGraph::finalize() {
     if (nodes_[i].kind == NodeKind::Output) outputs_.push_back(i);
   }
   if (inputs_.empty()) throw std::invalid_argument("the graph has no Input node");
-  for (const FloatEdge& e : edges_) {
-    if (nodes_[e.dst].kind == NodeKind::Input) {
-      throw std::invalid_argument("edge '" + nodes_[e.src].name + "' -> '" + nodes_[e.dst].name +
-                                  "': found an edge into an Input node, expected none");
-    }
-  }
-
-  // Kahn's algorithm over forward edges; ties go to the node added first, so
-  // the order (and every sum's order) does not depend on the edges' order.
-  std::vector<size_t> pending(nodes_.size(), 0);
-  std::vector<std::vector<size_t>> succ(nodes_.size());
-  for (const FloatEdge& e : edges_) {
-    if (e.back_edge) continue;
-    ++pending[e.dst];
-    succ[e.src].push_back(e.dst);
-  }
-  std::set<size_t> ready;
+  sf::graph::rethrow_as_invalid_argument([&] { graph_.finalize(kinds()); });
   for (size_t i = 0; i < nodes_.size(); ++i) {
-    if (pending[i] == 0) ready.insert(i);
-  }
-  order_.clear();
-  while (!ready.empty()) {
-    size_t i = *ready.begin();
-    ready.erase(ready.begin());
-    order_.push_back(i);
-    for (size_t j : succ[i]) {
-      if (--pending[j] == 0) ready.insert(j);
-    }
-  }
-  if (order_.size() != nodes_.size()) {
-    std::string names;
-    int listed = 0;
-    for (size_t i = 0; i < nodes_.size() && listed < 6; ++i) {
-      if (pending[i] > 0) {
-        names += (listed++ ? ", '" : "'") + nodes_[i].name + "'";
-      }
-    }
-    throw std::invalid_argument("found a cycle of edges not broken by a back edge (through " +
-                                names + "), expected every cycle to have one back edge");
-  }
-  infer_shapes();
-  finalized_ = true;
-}
-
-void FloatGraph::infer_shapes() {
-  std::vector<std::vector<size_t>> fwd(nodes_.size()), back(nodes_.size());
-  for (const FloatEdge& e : edges_) (e.back_edge ? back : fwd)[e.dst].push_back(e.src);
-
-  for (size_t idx : order_) {
-    FloatNode& node = nodes_[idx];
-    if (node.kind == NodeKind::Input) {
-      if (numel(node.shape) < 1 || numel(node.shape) > (int64_t{1} << 32)) {
-        fail(node, "shape", shape_str(node.shape), "dimensions >= 1 and at most 2^32 elements");
-      }
-      node.in_shape = node.out_shape = node.shape;
-      continue;
-    }
-    if (fwd[idx].empty()) {
-      if (back[idx].empty()) fail(node, "inputs", "no incoming edge", "at least one");
-      // Only back edges feed it: its shape must come from its own parameters.
-      const std::vector<double>* p = !node.r.empty()           ? &node.r
-                                     : !node.scale.empty()     ? &node.scale
-                                     : !node.threshold.empty() ? &node.threshold
-                                     : !node.delay.empty()     ? &node.delay
-                                                               : nullptr;
-      if (p == nullptr || p->size() < 2) {
-        fail(node, "inputs", "only back edges",
-             "a forward edge (the shape cannot be inferred from back edges alone)");
-      }
-      node.in_shape = {static_cast<int64_t>(p->size())};
-    } else {
-      node.in_shape = nodes_[fwd[idx][0]].out_shape;
-      for (size_t s : fwd[idx]) {
-        if (numel(nodes_[s].out_shape) != numel(node.in_shape)) {
-          fail(node, "inputs", "'" + nodes_[s].name + "' with shape " +
-                                   shape_str(nodes_[s].out_shape),
-               "the shape of its other input '" + nodes_[fwd[idx][0]].name + "' " +
-                   shape_str(node.in_shape) + " (inputs are summed)");
-        }
-      }
-    }
-    check_node(node);
-  }
-  for (const FloatEdge& e : edges_) {
-    if (e.back_edge && numel(nodes_[e.src].out_shape) != numel(nodes_[e.dst].in_shape)) {
-      fail(nodes_[e.dst], "inputs",
-           "back edge from '" + nodes_[e.src].name + "' with shape " +
-               shape_str(nodes_[e.src].out_shape),
-           "the node's input shape " + shape_str(nodes_[e.dst].in_shape));
-    }
+    nodes_[i].in_shape = graph_.node(i).in_shape;
+    nodes_[i].out_shape = graph_.node(i).out_shape;
   }
 }
 
-void FloatGraph::check_node(FloatNode& node) const {
+namespace {
+
+// Checks a node's parameters against its input shape (set) and sets its
+// output shape.
+void check_node(FloatNode& node) {
   const int64_t n = numel(node.in_shape);
   node.out_shape = node.in_shape;
   switch (node.kind) {
@@ -581,6 +515,8 @@ void FloatGraph::check_node(FloatNode& node) const {
     }
   }
 }
+
+}  // namespace
 
 // ---- Simulator --------------------------------------------------------------------
 

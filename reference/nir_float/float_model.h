@@ -7,8 +7,9 @@
 // SimOptions below; README.md gives every formula and says which parts are
 // NIR's documented semantics and which are this project's choices.
 //
-// This library has its own graph types and no dependency on the generator or
-// the NIR reader (from_nir.h converts a read NIR file into a FloatGraph).
+// This library's graph structure is the shared graph IR (ir/graph.h,
+// sf_graph: data only); it has no dependency on the generator or the NIR
+// reader (gen/import/nir_to_float.h converts a read NIR file into a FloatGraph).
 // Bad graphs and bad options throw std::invalid_argument with a message
 // "node 'NAME' (KIND): FIELD: found X, expected Y".
 #pragma once
@@ -18,12 +19,14 @@
 #include <string>
 #include <vector>
 
+#include "ir/graph.h"
+
 namespace sf::ref::nir_float {
 
 // A batch-free, channel-first tensor shape. {} is a 0-d tensor (one element).
-using Shape = std::vector<int64_t>;
-int64_t numel(const Shape& shape);
-std::string shape_str(const Shape& shape);  // "[2, 34, 34]"
+using Shape = sf::graph::Shape;
+using sf::graph::numel;
+using sf::graph::shape_str;  // "[2, 34, 34]"
 
 // A tensor: shape plus values in C (row-major) order.
 struct Tensor {
@@ -119,15 +122,17 @@ FloatNode cuba_lif_node(const std::string& name, const Values& tau_syn, const Va
                         const Values& r, const Values& v_leak, const Values& v_threshold,
                         const Values& v_reset, const Values& w_in);
 
-// An identity connection. A back edge delivers its source's value of the
-// previous step (zero at step 0): it is how a cycle is executed.
-struct FloatEdge {
-  size_t src = 0, dst = 0;  // node indices
-  bool back_edge = false;
-};
+// An identity connection (sf::graph::Edge: src, dst, back_edge). A back edge
+// delivers its source's value of the previous step (zero at step 0): it is
+// how a cycle is executed.
+using FloatEdge = sf::graph::Edge;
 
+// The nodes, on the shared graph container: node i of graph() is nodes()[i]
+// (its kind is kind_name(node.kind), its payload i).
 class FloatGraph {
  public:
+  FloatGraph();
+
   // Adds a node; returns its index. Throws on an empty or duplicate name.
   size_t add(FloatNode node);
   // Adds an edge between named nodes. Throws on an unknown name.
@@ -139,27 +144,27 @@ class FloatGraph {
   // parameter against those shapes and broadcasts elementwise ones. Throws
   // std::invalid_argument naming the node and the field.
   void finalize();
-  bool finalized() const { return finalized_; }
+  bool finalized() const { return graph_.finalized(); }
 
   const std::vector<FloatNode>& nodes() const { return nodes_; }
-  const std::vector<FloatEdge>& edges() const { return edges_; }
+  const std::vector<FloatEdge>& edges() const { return graph_.edges(); }
   const FloatNode& node(size_t index) const { return nodes_.at(index); }
   size_t index(const std::string& name) const;  // throws std::invalid_argument if absent
   bool contains(const std::string& name) const;
   // After finalize: nodes in execution order; Input and Output nodes in the
   // order they were added.
-  const std::vector<size_t>& order() const { return order_; }
+  const std::vector<size_t>& order() const { return graph_.order(); }
   const std::vector<size_t>& inputs() const { return inputs_; }
   const std::vector<size_t>& outputs() const { return outputs_; }
+  const sf::graph::Graph& graph() const { return graph_; }
 
  private:
-  void infer_shapes();
-  void check_node(FloatNode& node) const;
+  // Every kind's shape rule, bound to this graph's nodes.
+  sf::graph::KindTable kinds();
 
+  sf::graph::Graph graph_;
   std::vector<FloatNode> nodes_;
-  std::vector<FloatEdge> edges_;
-  std::vector<size_t> order_, inputs_, outputs_;
-  bool finalized_ = false;
+  std::vector<size_t> inputs_, outputs_;
 };
 
 // ---- Simulation ----------------------------------------------------------------

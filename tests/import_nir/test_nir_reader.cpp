@@ -30,7 +30,7 @@
 #include <string>
 #include <vector>
 
-#include "from_nir.h"
+#include "import/nir_to_float.h"
 #include "import/nir_reader.h"
 #include "ir/error.h"
 
@@ -943,7 +943,7 @@ int fuzz_scale() {
 // Mutates `src` `count` times (seeded: the same mutants on every run) and
 // checks every mutant both ways: nir_dump must exit 0 or 2 in time, with a
 // message naming the file on stderr for 2 and JSON on stdout for 0; read_nir
-// and the float model's from_nir (spikeforge import's path) in this process
+// and nir_to_float (spikeforge import's path) in this process
 // must return or throw sf::InputError (nothing else).
 void fuzz(const std::string& src, Mutation kind, int count, unsigned seed0) {
   const Bytes original = file_bytes(src);
@@ -1023,7 +1023,7 @@ void fuzz(const std::string& src, Mutation kind, int count, unsigned seed0) {
     try {
       // and what import does next: the float model's graph (it must only ever reject
       // with an InputError too)
-      (void)sf::ref::nir_float::from_nir(read_nir(p));
+      (void)sf::import::nir_to_float(read_nir(p));
     } catch (const sf::InputError& e) {
       if (std::string(e.what()).rfind(p + ": ", 0) != 0) failures.push_back(label + ": message without path");
     } catch (const std::exception& e) {

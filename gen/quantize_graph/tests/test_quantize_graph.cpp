@@ -12,7 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "from_nir.h"
+#include "import/nir_to_float.h"
 #include "golden.h"
 #include "ir/error.h"
 #include "quantize/quantize.h"
@@ -411,7 +411,7 @@ TEST(DenseChain, SameIntegersAndSpikesAsGenQuantize) {
 
 TEST(DenseChain, LifNorseCsvSpikes) {
   nf::FloatNetwork f;
-  f.graph = nf::load_nir(kCorpus + "/lif/lif_norse.nir");
+  f.graph = sf::import::load_nir_float(kCorpus + "/lif/lif_norse.nir");
   f.source = "lif_norse.nir";
   std::ifstream csv(kCorpus + "/lif/traces/lif_norse.csv");
   ASSERT_TRUE(csv.good());
@@ -464,7 +464,7 @@ Measured measure(const nf::FloatNetwork& f, const IntNetwork& q, const std::vect
 
 TEST(Corpus, CnnSinabsAt8Bits) {
   nf::FloatNetwork f;
-  f.graph = nf::load_nir(kCorpus + "/cnn/cnn_sinabs.nir");
+  f.graph = sf::import::load_nir_float(kCorpus + "/cnn/cnn_sinabs.nir");
   f.source = "cnn_sinabs.nir";
   f.options.if_input = nf::IfInput::Impulse;
   const auto rs = sf::quant::generate_inputs("nmnist", 2 * 34 * 34, 20, 20, 1);
@@ -487,7 +487,7 @@ TEST(Corpus, CnnSinabsAt8Bits) {
 
 TEST(Corpus, BrailleRnnAt8Bits) {
   nf::FloatNetwork f;
-  f.graph = nf::load_nir(kCorpus + "/rnn/braille_noDelay_bias_zero.nir");
+  f.graph = sf::import::load_nir_float(kCorpus + "/rnn/braille_noDelay_bias_zero.nir");
   f.source = "braille_noDelay_bias_zero.nir";
   const auto rs = sf::quant::generate_inputs("braille", 12, 20, 100, 1);
   const IntNetwork q = sf::quant::quantize_graph(f, bits(8, 100));
@@ -507,7 +507,7 @@ TEST(Corpus, BrailleRnnAt8Bits) {
 TEST(Corpus, BrailleEulerIsSnnTorchWithoutResetDelay) {
   // the discretization README.md chooses for the braille file: Euler with the
   // new current and zero reset is snnTorch's Synaptic with reset_delay=False
-  nf::FloatGraph g = nf::load_nir(kCorpus + "/rnn/braille_noDelay_bias_zero.nir");
+  nf::FloatGraph g = sf::import::load_nir_float(kCorpus + "/rnn/braille_noDelay_bias_zero.nir");
   nf::SimOptions sn;
   sn.method = nf::Method::SnnTorch;
   sn.snntorch_reset_delay = false;

@@ -2,20 +2,18 @@
 // checked field presence, dtypes and shapes; this file maps fields to the
 // model's nodes, resolves what the model needs in another form (string
 // padding, 0-d tuples) and rejects what it cannot run.
-#include "from_nir.h"
+#include "import/nir_to_float.h"
 
 #include <cmath>
 #include <stdexcept>
 
 #include "ir/error.h"
 
-namespace sf::ref::nir_float {
+namespace sf::import {
 
 namespace {
 
-using sf::import::NirArray;
-using sf::import::NirGraph;
-using sf::import::NirNode;
+using namespace sf::ref::nir_float;
 
 class Converter {
  public:
@@ -245,8 +243,8 @@ class Converter {
 
 }  // namespace
 
-FloatGraph from_nir(const NirGraph& graph) { return Converter(graph).convert(graph); }
+FloatGraph nir_to_float(const NirGraph& graph) { return Converter(graph).convert(graph); }
 
-FloatGraph load_nir(const std::string& path) { return from_nir(sf::import::read_nir(path)); }
+FloatGraph load_nir_float(const std::string& path) { return nir_to_float(read_nir(path)); }
 
-}  // namespace sf::ref::nir_float
+}  // namespace sf::import

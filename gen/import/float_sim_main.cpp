@@ -25,7 +25,7 @@
 #include <vector>
 
 #include "float_model.h"
-#include "from_nir.h"
+#include "import/nir_to_float.h"
 #include "ir/error.h"
 
 namespace nf = sf::ref::nir_float;
@@ -175,7 +175,7 @@ Steps read_json(const std::string& path, const nf::FloatGraph& g,
 
 int run(const std::string& model, const std::string& input_path, int64_t steps,
         const nf::SimOptions& opt, bool all_nodes) {
-  const nf::FloatGraph g = nf::load_nir(model);
+  const nf::FloatGraph g = sf::import::load_nir_float(model);
   std::vector<int64_t> sizes;
   int64_t total = 0;
   for (size_t i : g.inputs()) {

@@ -1,5 +1,6 @@
-// Conversion of a read NIR file (gen/import/nir_reader.h) into the float
-// reference model's FloatGraph (float_model.h).
+// Conversion of a read NIR file (nir_reader.h) into the float reference
+// model's FloatGraph (reference/nir_float/float_model.h). It lives with the
+// importer so that the golden model includes no importer.
 //
 // Nested NIRGraph nodes are flattened: node "lin" of subgraph "lif1" becomes
 // "lif1/lin" (the reader's NirNode::path), and a subgraph's Input and Output
@@ -13,14 +14,14 @@
 #include "float_model.h"
 #include "import/nir_reader.h"
 
-namespace sf::ref::nir_float {
+namespace sf::import {
 
 // Returns a finalized graph. Throws sf::InputError (gen/ir/error.h) for
 // anything the model cannot run, as "PATH: node NAME: FIELD: found X,
 // expected Y" (PATH: the graph's file, NAME: the node's path).
-FloatGraph from_nir(const sf::import::NirGraph& graph);
+sf::ref::nir_float::FloatGraph nir_to_float(const NirGraph& graph);
 
-// sf::import::read_nir(path), then from_nir.
-FloatGraph load_nir(const std::string& path);
+// read_nir(path), then nir_to_float.
+sf::ref::nir_float::FloatGraph load_nir_float(const std::string& path);
 
-}  // namespace sf::ref::nir_float
+}  // namespace sf::import
