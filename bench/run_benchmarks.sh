@@ -12,7 +12,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 py=${PYTHON:-/usr/bin/python3}
-sf=$root/build/gen/cli/spikeforge
+sf=$root/build/app/spikeforge
 out=$root/out/bench
 ex=$root/examples/fashion_mnist
 skip_peers=0 skip_synth=0

@@ -118,18 +118,16 @@ std::vector<int64_t> output_counts(const Network& net, const Trace& trace) {
   return counts;
 }
 
-namespace {
-int argmax_lowest(const std::vector<int64_t>& x) {
-  if (x.empty()) return -1;
+int decode_counts(const std::vector<int64_t>& counts) {
+  if (counts.empty()) return -1;
   // max_element returns the first of equal maxima: ties go to the lowest index.
-  return static_cast<int>(std::max_element(x.begin(), x.end()) - x.begin());
+  return static_cast<int>(std::max_element(counts.begin(), counts.end()) - counts.begin());
 }
-}  // namespace
 
 int decode(const Network& net, const Trace& trace) {
   switch (net.decoding) {
     case OutputDecoding::SpikeCount:
-      return argmax_lowest(output_counts(net, trace));
+      return decode_counts(output_counts(net, trace));
     case OutputDecoding::FirstSpike: {
       if (trace.layers.empty()) return -1;
       int best = -1, best_t = 0;
@@ -147,7 +145,7 @@ int decode(const Network& net, const Trace& trace) {
       if (!v)
         throw InputError("decode: membrane decoding needs the recorded state of the last layer "
                          "(run with record_state)");
-      return argmax_lowest(v->back());
+      return decode_counts(v->back());
     }
   }
   return -1;

@@ -40,6 +40,9 @@ std::vector<int64_t> output_counts(const Network& net, const Trace& trace);
 // the lowest index); first_spike = the neuron that spikes first (ties to the
 // lowest index, -1 if none); membrane = argmax of the final v (needs state).
 int decode(const Network& net, const Trace& trace);
+// spike_count decoding of output counts (output_counts, Simulator::run_counts):
+// the index of the largest count, ties to the lowest index, -1 if there are none.
+int decode_counts(const std::vector<int64_t>& counts);
 
 // "if", "lif", or "mixed" when the layers differ.
 const char* semantics_name(const Network& net);

@@ -13,7 +13,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 py=${PYTHON:-/usr/bin/python3}
 "$root/scripts/install_deps.sh"
 "$root/scripts/build.sh"
-sf=$root/build/gen/cli/spikeforge
+sf=$root/build/app/spikeforge
 ex=$root/examples/fashion_mnist
 out=$root/out/fashion_mnist
 mkdir -p "$out"

@@ -7,9 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "emit/verilog.h"
 #include "ir/error.h"
-#include "models/neuron_model.h"
 #include "run_util.h"
 #include "util/files.h"
 #include "util/process.h"
@@ -21,15 +19,15 @@ namespace sf::sim {
 
 namespace {
 
-json expect_json(const Network& net, const gen::Plan& plan, const Raster& r, const Trace& g,
-                 const gen::CycleReport& cyc) {
+json expect_json(const Network& net, const CosimDesign& design, const Raster& r, const Trace& g,
+                 const std::vector<uint64_t>& cycles) {
   json s;
   s["timesteps"] = g.timesteps;
   json in = json::array();
   for (const InputEvent& e : r.events) in.push_back({e.t, e.index, e.payload});
   s["input"] = std::move(in);
   json layers = json::array();
-  for (size_t k = 0; k < plan.layers.size(); ++k) {
+  for (size_t k = 0; k < design.layers.size(); ++k) {
     const LayerTrace& lt = g.layers[k];
     std::vector<std::vector<int>> spikes(static_cast<size_t>(g.timesteps));
     std::vector<std::vector<int64_t>> payloads(static_cast<size_t>(g.timesteps));
@@ -37,26 +35,26 @@ json expect_json(const Network& net, const gen::Plan& plan, const Raster& r, con
       spikes[static_cast<size_t>(sp.t)].push_back(sp.neuron);
       payloads[static_cast<size_t>(sp.t)].push_back(sp.payload);
     }
-    // the fields of the lane's state word, as the model's table entry lays them out
+    // the fields of the lane's state word (the design says where they lie)
     json state = json::array();
-    for (const StateField& f : model_info(net.layers[k]).state_fields(net.layers[k], plan.layers[k].v_bits))
+    for (const CosimStateField& f : design.layers[k].state)
       state.push_back({{"name", f.name}, {"lo", f.lo}, {"bits", f.bits}, {"expect", lt.state.at(f.name)}});
-    json layer = {{"name", plan.layers[k].name},
-                  {"n_out", plan.layers[k].n_out},
-                  {"P", plan.layers[k].P},
-                  {"lane_bits", plan.layers[k].v_bits},
+    json layer = {{"name", design.layers[k].name},
+                  {"n_out", design.layers[k].n_out},
+                  {"P", design.layers[k].P},
+                  {"lane_bits", design.layers[k].lane_bits},
                   {"spikes", spikes},
                   {"state", std::move(state)}};
-    if (plan.graded) {  // events carry values; the layers keep no state to read back
+    if (design.graded) {  // events carry values; the layers keep no state to read back
       layer["payloads"] = payloads;
-      layer["pay_bits"] = plan.layers[k].out_pay_bits;
-      layer["pay_signed"] = plan.layers[k].out_pay_signed;
+      layer["pay_bits"] = design.layers[k].pay_bits;
+      layer["pay_signed"] = design.layers[k].pay_signed;
       layer["readback"] = false;
     }
     layers.push_back(std::move(layer));
   }
   s["layers"] = std::move(layers);
-  s["cycles"] = cyc.cycles;
+  s["cycles"] = cycles;
   return s;
 }
 
@@ -72,32 +70,16 @@ std::string log_tail(const std::string& path, size_t n) {
   return s.size() > n ? s.substr(s.size() - n) : s;
 }
 
-gen::StepEvents step_events(const Raster& input, const Trace& golden) {
-  gen::StepEvents ev;
-  ev.inputs.assign(static_cast<size_t>(golden.timesteps), 0);
-  for (const InputEvent& e : input.events)
-    if (e.t < golden.timesteps) ++ev.inputs[static_cast<size_t>(e.t)];
-  for (const LayerTrace& lt : golden.layers) {
-    std::vector<std::vector<int>> per(static_cast<size_t>(golden.timesteps));
-    for (const Spike& s : lt.spikes) per[static_cast<size_t>(s.t)].push_back(s.neuron);
-    ev.spikes.push_back(std::move(per));
-  }
-  return ev;
-}
-
-CosimResult cosimulate(const Network& net, const gen::Plan& plan, const std::vector<Raster>& inputs,
-                       const std::vector<Trace>& golden, const CosimOptions& opt) {
+CosimResult cosimulate(const Network& net, const CosimDesign& design, const std::vector<Raster>& inputs,
+                       const std::vector<Trace>& golden, const std::vector<std::vector<uint64_t>>& expected_cycles,
+                       const CosimOptions& opt) {
   CosimResult res;
   const std::string work = absolute_path(opt.work_dir);
-  const std::string rtl = work + "/rtl";
-  fs::create_directories(rtl);
-  gen::EmitResult emitted = gen::emit_verilog(net, plan, rtl, rtl, opt.source_dir + "/rtl_templates");
+  const std::string& rtl = design.rtl_dir;
 
   json expect = {{"samples", json::array()}};
-  for (size_t n = 0; n < inputs.size(); ++n) {
-    res.predicted.push_back(gen::predict_cycles(plan, step_events(inputs[n], golden[n])));
-    expect["samples"].push_back(expect_json(net, plan, inputs[n], golden[n], res.predicted.back()));
-  }
+  for (size_t n = 0; n < inputs.size(); ++n)
+    expect["samples"].push_back(expect_json(net, design, inputs[n], golden[n], expected_cycles.at(n)));
   const std::string expect_path = work + "/expect.json";
   write_file_atomic(expect_path, expect.dump());
 
@@ -112,7 +94,7 @@ CosimResult cosimulate(const Network& net, const gen::Plan& plan, const std::vec
       "--trace-fst", "--top-module", "sf_top", "--prefix", "Vsf_top", "-Mdir", obj, "-o", "sf_harness",
       "-O3", "--x-assign", "fast", "--x-initial", "fast", "-Wno-fatal", "-CFLAGS", cflags};
   if (opt.systemc) argv.insert(argv.end(), {"-LDFLAGS", "-lsystemc"});
-  for (const std::string& f : emitted.rtl_files) argv.push_back(f);
+  for (const std::string& f : design.rtl_files) argv.push_back(f);
   argv.push_back(opt.source_dir + "/sim/harness/" + (opt.systemc ? "sf_sc_harness.cpp" : "sf_harness.cpp"));
   if (std::getenv("OBJCACHE") == nullptr && program_on_path("ccache")) setenv("OBJCACHE", "ccache", 0);
   fs::remove(build_log);  // run_process appends: keep only this build's messages
@@ -158,10 +140,10 @@ CosimResult cosimulate(const Network& net, const gen::Plan& plan, const std::vec
     const auto& layers = samples[n].at("layers");
     for (size_t k = 0; k < layers.size(); ++k) {
       LayerTrace lt;
-      lt.name = plan.layers[k].name;
-      lt.graded = plan.graded;
+      lt.name = design.layers[k].name;
+      lt.graded = design.graded;
       for (const auto& s : layers[k].at("spikes"))
-        lt.spikes.push_back({s[0].get<int>(), s[1].get<int>(), plan.graded ? s[2].get<int64_t>() : 1});
+        lt.spikes.push_back({s[0].get<int>(), s[1].get<int>(), design.graded ? s[2].get<int64_t>() : 1});
       for (const auto& [name, rows] : layers[k].at("state").items())
         lt.state[name] = rows.get<std::vector<std::vector<int64_t>>>();
       t.layers.push_back(std::move(lt));

@@ -4,7 +4,6 @@
 #include <filesystem>
 #include <sstream>
 
-#include "emit/hls.h"
 #include "ir/error.h"
 #include "run_util.h"
 #include "util/files.h"
@@ -14,28 +13,25 @@ namespace fs = std::filesystem;
 
 namespace sf::sim {
 
-CsimResult hls_csim(const Network& net, const gen::Plan& plan, const std::vector<Raster>& inputs,
-                    const std::vector<Trace>& golden, const CsimOptions& opt) {
+CsimResult hls_csim(const HlsProject& project, const std::vector<Raster>& inputs, const std::vector<Trace>& golden,
+                    const CsimOptions& opt) {
   CsimResult res;
   const std::string work = absolute_path(opt.work_dir);
-  const std::string proj = work + "/hls";
-  fs::create_directories(proj);
-  gen::HlsEmitResult emitted =
-      gen::emit_hls(net, plan, proj, proj, opt.source_dir + "/hls/include/sf_hls");
+  const std::string& proj = project.dir;
   const std::string input = work + "/input.raster.json";
   save_rasters(inputs, input);
 
   const std::string exe = proj + "/sf_tb";
   const std::string build_log = work + "/hls_build.log";
   std::vector<std::string> argv = {opt.compiler, "-std=c++17", "-O1", "-Wall", "-Wextra",
-                                   "-I" + proj, "-I" + emitted.include_dir, "-o", exe};
+                                   "-I" + proj, "-I" + project.include_dir, "-o", exe};
   // Extra compiler flags, split at spaces (never through a shell): e.g. a
   // vendor type library's include path and -DSF_HLS_VITIS.
   if (const char* extra = std::getenv("SPIKEFORGE_HLS_CXXFLAGS")) {
     std::istringstream words(extra);
     for (std::string w; words >> w;) argv.push_back(w);
   }
-  argv.insert(argv.end(), emitted.sources.begin(), emitted.sources.end());
+  argv.insert(argv.end(), project.sources.begin(), project.sources.end());
   fs::remove(exe);
   auto t0 = std::chrono::steady_clock::now();
   ProcessResult b = run_process(argv, build_log, proj, 1800);

@@ -6,14 +6,20 @@
 
 #include "ir/events.h"
 #include "ir/network.h"
-#include "passes/plan.h"
 
 namespace sf::sim {
 
 struct CsimOptions {
-  std::string work_dir;    // where the HLS project, the binary, the traces and logs go
-  std::string source_dir;  // SpikeForge sources (hls/include/sf_hls)
+  std::string work_dir;    // where the raster, the traces and logs go
   std::string compiler = "g++";
+};
+
+// The emitted HLS project (the caller runs the HLS emitter): its directory,
+// the sf_hls include directory and the C++ sources of the test bench build.
+struct HlsProject {
+  std::string dir;
+  std::string include_dir;
+  std::vector<std::string> sources;
 };
 
 struct CsimResult {
@@ -23,12 +29,14 @@ struct CsimResult {
   double build_seconds = 0, run_seconds = 0;
 };
 
-// Emits the HLS project, builds its C-simulation test bench with the host
+// Builds the emitted HLS project's C-simulation test bench with the host
 // compiler (argument lists only), runs every sample and compares each trace
 // with the golden one: every spike and every state at every timestep. Throws
 // sf::ToolError when the compiler is missing, the build fails or the test
 // bench fails.
-CsimResult hls_csim(const Network& net, const gen::Plan& plan, const std::vector<Raster>& inputs,
-                    const std::vector<Trace>& golden, const CsimOptions& opt);
+// The raster, logs, binary and traces go to opt.work_dir (the binary into the
+// project directory).
+CsimResult hls_csim(const HlsProject& project, const std::vector<Raster>& inputs, const std::vector<Trace>& golden,
+                    const CsimOptions& opt);
 
 }  // namespace sf::sim

@@ -7,7 +7,7 @@
 #
 # usage: examples/fashion_mnist/evaluate.sh [--spikeforge PATH] [--out DIR]
 #                                           [--seeds "0 1 2"] [--python PATH]
-#   --spikeforge  the CLI binary (default: build/gen/cli/spikeforge in the repository)
+#   --spikeforge  the CLI binary (default: build/app/spikeforge in the repository)
 #   --out         work/output directory (default: a new temporary directory, kept)
 #   --seeds       seeds to train (default "0 1 2")
 #   --python      Python with numpy and torch (default /usr/bin/python3)
@@ -16,7 +16,7 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
-spikeforge="$repo/build/gen/cli/spikeforge"
+spikeforge="$repo/build/app/spikeforge"
 out=""
 seeds="0 1 2"
 python=/usr/bin/python3

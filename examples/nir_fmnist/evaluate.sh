@@ -18,7 +18,7 @@ while [ $# -gt 0 ]; do
     *) echo "usage: $0 [--out DIR] [--seeds \"0 1 2\"] [--epochs N]" >&2; exit 2 ;;
   esac
 done
-sf=${SPIKEFORGE:-$root/build/gen/cli/spikeforge}
+sf=${SPIKEFORGE:-$root/build/app/spikeforge}
 [ -x "$sf" ] || { echo "$sf: not built (scripts/build.sh)" >&2; exit 2; }
 mkdir -p "$out"
 

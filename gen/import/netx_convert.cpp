@@ -5,68 +5,11 @@
 #include <cstdlib>
 
 #include "ir/error.h"
-#include "loihi2.h"
+#include "import/lava_weights.h"
 
 namespace sf::import {
 
 namespace {
-
-namespace l2 = sf::ref::loihi2;
-
-// floor(log2(a / b)) for 0 < a, b < 2^40: the largest k with 2^k * b <= a.
-int floor_log2_ratio(int64_t a, int64_t b) {
-  int k = 0;
-  if (a >= b) {
-    while ((b << (k + 1)) <= a) ++k;
-    return k;
-  }
-  do --k;
-  while (b > (a << -k));
-  return k;
-}
-
-// netx's _determine_weight_exp (lava weightutils): the left shift k that
-// brings the weights' extreme to Loihi's 8-bit mantissa range; weight_exp = -k.
-int determine_k(const std::vector<int64_t>& w, l2::SignMode mode) {
-  const int64_t hi = *std::max_element(w.begin(), w.end());
-  const int64_t lo = *std::min_element(w.begin(), w.end());
-  switch (mode) {
-    case l2::SignMode::kMixed: {
-      // scale = min(127 / hi, -128 / lo); floor(log2(min)) = min of the floors
-      int k = 64;
-      if (hi > 0) k = std::min(k, floor_log2_ratio(127, hi));
-      if (lo < 0) k = std::min(k, floor_log2_ratio(128, -lo));
-      return k + 1;
-    }
-    case l2::SignMode::kInhibitory:
-      return lo < 0 ? floor_log2_ratio(256, -lo) : 0;
-    case l2::SignMode::kExcitatory:
-      return hi > 0 ? floor_log2_ratio(255, hi) : 0;  // all zero: netx would fail (log2 of inf)
-  }
-  return 0;
-}
-
-// netx's num_weight_bits (lava-dl netx/utils.py optimize_weight_bits): n is
-// the number of low zero bits common to the STORED weights (minus one when
-// mixed), and num_weight_bits = 8 - k - n, so that Lava's truncation of the
-// shifted weights drops only zero bits.
-int determine_num_weight_bits(const std::vector<int64_t>& stored, int k, l2::SignMode mode) {
-  int n = 8;
-  while (n > 0 && std::any_of(stored.begin(), stored.end(),
-                              [n](int64_t w) { return w % (int64_t{1} << n) != 0; }))
-    --n;
-  if (mode == l2::SignMode::kMixed) --n;
-  return 8 - k - n;
-}
-
-const char* mode_name(l2::SignMode m) {
-  switch (m) {
-    case l2::SignMode::kMixed: return "mixed";
-    case l2::SignMode::kExcitatory: return "excitatory";
-    case l2::SignMode::kInhibitory: return "inhibitory";
-  }
-  return "?";
-}
 
 [[noreturn]] void fail(const NetxModel& m, const NetxLayer& L, const std::string& what) {
   throw InputError(m.path + ": " + L.name + ": " + what);
@@ -121,21 +64,21 @@ NetxLayerReport map_dense_weights(const NetxModel& m, const NetxLayer& L, Layer&
                      std::to_string(static_cast<int64_t>(x)) + ", expected -256..255");
     w.push_back(static_cast<int64_t>(x));
   }
-  const l2::SignMode mode = l2::determine_sign_mode(w);
-  const int k = determine_k(w, mode);
+  const lava::SignMode mode = lava::sign_mode(w);
+  const int k = lava::weight_shift(w, mode);
   if (k < 0 || k > 8)
     fail(m, L, "weight: netx's weight exponent would be " + std::to_string(-k) + ", expected -8..0");
   std::vector<int64_t> shifted(w.size());
   for (size_t j = 0; j < w.size(); ++j) shifted[j] = w[j] * (int64_t{1} << k);
-  const int nwb = determine_num_weight_bits(w, k, mode);
+  const int nwb = lava::num_weight_bits(w, k, mode);
   if (nwb < 1 || nwb > 9)
     fail(m, L, "weight: netx's num_weight_bits would be " + std::to_string(nwb) + ", expected 1..9");
   // Lava's Dense: clip to the sign mode's range, then drop 8 - nwb (+1 if
   // mixed) low bits; nwb = 9 (mixed, odd weights) drops none.
   const std::vector<int32_t> prepared =
-      nwb <= 8 ? l2::prepare_weights(shifted, nwb, mode) : std::vector<int32_t>(shifted.begin(), shifted.end());
+      nwb <= 8 ? lava::prepare_weights(shifted, nwb, mode) : std::vector<int32_t>(shifted.begin(), shifted.end());
   const Loihi2Params& q = l.neuron.loihi2;
-  NetxLayerReport rep{l.name, "dense", mode_name(mode), -k, nwb, 0, q.du, q.dv, q.vth};
+  NetxLayerReport rep{l.name, "dense", lava::sign_mode_name(mode), -k, nwb, 0, q.du, q.dv, q.vth};
   int32_t lo = 0, hi = 0;
   for (size_t j = 0; j < prepared.size(); ++j) {
     rep.weights_changed += prepared[j] != shifted[j];

@@ -22,25 +22,32 @@ std::string unique_suffix() {
 }
 }  // namespace
 
+StagedFile::StagedFile(std::string final_path) : final_(std::move(final_path)), tmp_(final_ + unique_suffix()) {}
+
+StagedFile::~StagedFile() {
+  if (!committed_) {
+    std::error_code ec;
+    fs::remove(tmp_, ec);
+  }
+}
+
+void StagedFile::commit() {
+  std::error_code ec;
+  fs::rename(tmp_, final_, ec);
+  if (ec) throw InputError(final_ + ": cannot write file");
+  committed_ = true;
+}
+
 void write_file_atomic(const std::string& path, const std::string& text) {
-  std::string tmp = path + unique_suffix();
+  StagedFile staged(path);
   {
-    std::ofstream out(tmp, std::ios::binary);
+    std::ofstream out(staged.tmp_path(), std::ios::binary);
     if (!out) throw InputError(path + ": cannot write file");
     out << text;
     out.flush();
-    if (!out) {
-      std::error_code ec;
-      fs::remove(tmp, ec);
-      throw InputError(path + ": write failed");
-    }
+    if (!out) throw InputError(path + ": write failed");
   }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    throw InputError(path + ": cannot write file");
-  }
+  staged.commit();
 }
 
 StagedDir::StagedDir(std::string final_dir) : final_(std::move(final_dir)) {

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "board/board.h"
+#include "board/compare.h"
 #include "board/emit.h"
 #include "board/host.h"
 #include "board/pll.h"
@@ -615,6 +616,39 @@ TEST(Host, SerialPortErrorsAreInputErrors) {
   EXPECT_THROW(SerialPort("/nonexistent/ttyUSB9", 115200), sf::InputError);
   EXPECT_THROW(SerialPort("/dev/null", 115200), sf::InputError);   // not a tty
   EXPECT_THROW(SerialPort("/dev/null", 12345), sf::InputError);    // not a termios speed
+}
+
+// The board's output against the golden trace: timesteps compared as sorted
+// lists, the board's output kept as a decodable trace of the output layer.
+TEST(Compare, BoardOutputAgainstGolden) {
+  sf::Trace golden;
+  golden.timesteps = 3;
+  golden.layers.push_back({"hidden", false, {{0, 5, 1}}, {}});
+  golden.layers.push_back({"out", false, {{0, 1, 1}, {0, 0, 1}, {2, 2, 1}}, {}});
+  // step 0: same set in another order; step 1: an extra spike; step 2: a
+  // missing one, and index 7 is outside the 3 outputs
+  const std::vector<std::vector<int>> got = {{0, 1}, {1}, {7}};
+  const OutputComparison c = compare_output(got, golden, "out", 3);
+  ASSERT_EQ(c.mismatches.size(), 2u);
+  EXPECT_EQ(c.mismatches[0].t, 1);
+  EXPECT_EQ(c.mismatches[0].board_spikes, 1u);
+  EXPECT_EQ(c.mismatches[0].golden_spikes, 0u);
+  EXPECT_EQ(c.mismatches[1].t, 2);
+  EXPECT_EQ(c.mismatches[1].board_spikes, 1u);
+  EXPECT_EQ(c.mismatches[1].golden_spikes, 1u);
+  EXPECT_EQ(c.output.timesteps, 3);
+  ASSERT_EQ(c.output.layers.size(), 1u);
+  EXPECT_EQ(c.output.layers[0].name, "out");
+  const std::vector<sf::Spike>& s = c.output.layers[0].spikes;
+  ASSERT_EQ(s.size(), 3u);  // 7 left out
+  EXPECT_EQ(s[0].t, 0);
+  EXPECT_EQ(s[0].neuron, 0);
+  EXPECT_EQ(s[1].neuron, 1);
+  EXPECT_EQ(s[2].t, 1);
+  EXPECT_EQ(s[2].neuron, 1);
+  // the same output in full agrees; duplicates count
+  EXPECT_TRUE(compare_output({{1, 0}, {}, {2}}, golden, "out", 3).mismatches.empty());
+  EXPECT_EQ(compare_output({{1, 0, 0}, {}, {2}}, golden, "out", 3).mismatches.size(), 1u);
 }
 
 }  // namespace

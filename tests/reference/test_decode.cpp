@@ -29,6 +29,15 @@ TEST(Decode, SpikeCountTiesGoToTheLowestIndex) {
   EXPECT_EQ(decode(three_outputs(OutputDecoding::SpikeCount), with_spikes({})), 0);
 }
 
+// decode_counts: the argmax that decode and `spikeforge run`'s batch path
+// share. Graded outputs can sum to negative counts: the largest still wins.
+TEST(Decode, DecodeCountsIsTheArgmaxWithTiesToTheLowestIndex) {
+  EXPECT_EQ(decode_counts({1, 2, 2}), 1);
+  EXPECT_EQ(decode_counts({0, 0, 0}), 0);
+  EXPECT_EQ(decode_counts({-5, -3, -3}), 1);
+  EXPECT_EQ(decode_counts({}), -1);
+}
+
 TEST(Decode, OutputCountsWithoutTheNetworkTakeTheStateWidth) {
   Trace tr = with_spikes({{0, 1, 1}});
   EXPECT_EQ(output_counts(tr), (std::vector<int64_t>{0, 1}));  // no state: up to the highest neuron

@@ -2,7 +2,7 @@
 
 #include <sstream>
 
-namespace sf::cli {
+namespace sf::app {
 
 using nlohmann::json;
 
@@ -91,4 +91,4 @@ std::string plan_summary(const Network& net, const gen::Plan& plan) {
   return o.str();
 }
 
-}  // namespace sf::cli
+}  // namespace sf::app

@@ -8,9 +8,9 @@
 #include "ir/network.h"
 #include "passes/plan.h"
 
-namespace sf::cli {
+namespace sf::app {
 
 nlohmann::json plan_report(const Network& net, const gen::Plan& plan);
 std::string plan_summary(const Network& net, const gen::Plan& plan);
 
-}  // namespace sf::cli
+}  // namespace sf::app

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <vector>
 
 #include "commands.h"
 #include "ir/error.h"
@@ -16,7 +17,7 @@ int main(int argc, char** argv) {
   CLI::App app{"SpikeForge: quantized spiking networks to verified FPGA hardware"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "spikeforge 0.1.0");
-  sf::cli::register_commands(app);
+  const std::vector<sf::app::Command> commands = sf::app::register_commands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -24,7 +25,9 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : 2;
   }
   try {
-    return sf::cli::run_selected(app);
+    for (const sf::app::Command& c : commands)
+      if (app.got_subcommand(c.sub)) return c.run();
+    throw sf::InputError("unknown command");
   } catch (const sf::InputError& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 2;
