@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "models/neuron_model.h"
+
 namespace sf::app {
 
 using nlohmann::json;
@@ -30,16 +32,8 @@ json plan_report(const Network& net, const gen::Plan& plan) {
               {"memories", mems},
               {"cycles_per_input_event", lp.C},
               {"estimated_luts_modelled", lp.est_luts}};
-    if (net.layers[k].neuron.model == NeuronModel::Loihi2)
-      l["loihi2"] = {{"weight_shift", lp.w_shift},
-                     {"hardware_weight_exp", lp.hw_weight_exp},
-                     {"decay", lp.decay_impl == 0 ? "multiply" : "shift_add"},
-                     {"dsp_modelled", lp.dsp}};
-    if (net.layers[k].neuron.model == NeuronModel::Akida || net.layers[k].neuron.model == NeuronModel::Akida2)
-      l["akida"] = {{"output_payload_bits", lp.out_pay_bits},
-                    {"output_payload_signed", lp.out_pay_signed},
-                    {"param_bits", lp.bias_bits},
-                    {"state", net.layers[k].neuron.model == NeuronModel::Akida ? "p (no memory)" : "acc (no memory)"}};
+    const NeuronModelInfo& model = model_info(net.layers[k]);
+    if (model.report_key) l[model.report_key] = model.report_section(net.layers[k], lp);
     if (lp.has_fifo)
       l["fifo"] = {{"depth", lp.fifo_depth}, {"style", gen::to_string(lp.fifo_mem.style)},
                    {"ebr", lp.fifo_mem.ebr}};
@@ -68,19 +62,13 @@ std::string plan_summary(const Network& net, const gen::Plan& plan) {
     << " layers\n";
   for (size_t k = 0; k < plan.layers.size(); ++k) {
     const gen::LayerPlan& lp = plan.layers[k];
+    const NeuronModelInfo& model = model_info(net.layers[k]);
     o << "  " << lp.name << ": " << lp.n_in << " -> " << lp.n_out << " "
       << to_string(net.layers[k].neuron.model) << ", P=" << lp.P << " (" << lp.C
       << " cycles/event), weights " << lp.w_bits << "b, acc " << lp.acc_bits << "b, "
-      << (net.layers[k].neuron.model == NeuronModel::Loihi2  ? "u+v "
-          : net.layers[k].neuron.model == NeuronModel::Akida  ? "p (stateless) "
-          : net.layers[k].neuron.model == NeuronModel::Akida2 ? "acc (stateless) "
-                                                              : "v ")
-      << lp.v_bits << "b";
+      << model.state_summary << (model.stateless ? " (stateless) " : " ") << lp.v_bits << "b";
     if (lp.w_pack > 1) o << ", " << lp.w_pack << " chunks per weight word";
-    if (net.layers[k].neuron.model == NeuronModel::Akida || net.layers[k].neuron.model == NeuronModel::Akida2)
-      o << ", events " << lp.out_pay_bits << "b" << (lp.out_pay_signed ? " signed" : "");
-    if (net.layers[k].neuron.model == NeuronModel::Loihi2)
-      o << ", decays " << (lp.decay_impl == 0 ? "multiply (" + std::to_string(lp.dsp) + " DSP, modelled)" : "shift-add");
+    o << model.summary_extra(net.layers[k], lp);
     o << "\n";
     for (const gen::MemPlan& m : lp.mems)
       o << "      " << m.name << ": " << m.width << "x" << m.depth << " " << gen::to_string(m.style)

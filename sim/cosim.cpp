@@ -19,7 +19,7 @@ namespace sf::sim {
 
 namespace {
 
-json expect_json(const Network& net, const CosimDesign& design, const Raster& r, const Trace& g,
+json expect_json(const CosimDesign& design, const Raster& r, const Trace& g,
                  const std::vector<uint64_t>& cycles) {
   json s;
   s["timesteps"] = g.timesteps;
@@ -79,7 +79,7 @@ CosimResult cosimulate(const Network& net, const CosimDesign& design, const std:
 
   json expect = {{"samples", json::array()}};
   for (size_t n = 0; n < inputs.size(); ++n)
-    expect["samples"].push_back(expect_json(net, design, inputs[n], golden[n], expected_cycles.at(n)));
+    expect["samples"].push_back(expect_json(design, inputs[n], golden[n], expected_cycles.at(n)));
   const std::string expect_path = work + "/expect.json";
   write_file_atomic(expect_path, expect.dump());
 

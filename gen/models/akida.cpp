@@ -159,6 +159,9 @@ NeuronModelInfo make() {
   m.param_word = param_word;
   m.integer_thresholds = integer_thresholds;
   m.threshold_text = threshold_text;
+  m.report_key = "akida";
+  m.report_section = akida_family_report;
+  m.summary_extra = graded_events_summary;
   m.rtl_lane = "sf_neuron_akida";
   m.hls_template = nullptr;
   m.hls_refusal = "(stateless, multi-bit events) has no HLS template yet";

@@ -22,6 +22,12 @@ int64_t payload_max_of_model(const Layer& l);
 int no_weight_shift(const Layer& l);
 int payload_mult_luts(const LaneCostIn& in);
 
+// report: nothing more in the summary line; the akida / akida2 report section
+// and summary (graded events, a parameter memory, no state memory)
+std::string no_summary_extra(const Layer& l, const gen::LayerPlan& lp);
+json akida_family_report(const Layer& l, const gen::LayerPlan& lp);
+std::string graded_events_summary(const Layer& l, const gen::LayerPlan& lp);
+
 extern const NeuronModelInfo kIfModel;
 extern const NeuronModelInfo kLifModel;
 extern const NeuronModelInfo kLoihi2Model;

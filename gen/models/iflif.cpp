@@ -141,6 +141,9 @@ NeuronModelInfo make(NeuronModel id, const char* name) {
   m.param_word = nullptr;
   m.integer_thresholds = integer_thresholds;
   m.threshold_text = threshold_text;
+  m.report_key = nullptr;
+  m.report_section = nullptr;
+  m.summary_extra = no_summary_extra;
   m.rtl_lane = "sf_neuron_iflif";
   m.hls_template = "neuron_iflif.h";
   m.hls_refusal = nullptr;

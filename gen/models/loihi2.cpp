@@ -91,6 +91,17 @@ std::string threshold_text(const Layer& l, const std::string& /*error*/) {
   return "threshold vth << 6 = " + std::to_string(l.neuron.loihi2.vth << 6);
 }
 
+json report_section(const Layer& /*l*/, const gen::LayerPlan& lp) {
+  return {{"weight_shift", lp.w_shift},
+          {"hardware_weight_exp", lp.hw_weight_exp},
+          {"decay", lp.decay_impl == 0 ? "multiply" : "shift_add"},
+          {"dsp_modelled", lp.dsp}};
+}
+
+std::string summary_extra(const Layer& /*l*/, const gen::LayerPlan& lp) {
+  return ", decays " + (lp.decay_impl == 0 ? "multiply (" + std::to_string(lp.dsp) + " DSP, modelled)" : std::string("shift-add"));
+}
+
 NeuronModelInfo make() {
   NeuronModelInfo m{};
   m.id = NeuronModel::Loihi2;
@@ -120,6 +131,9 @@ NeuronModelInfo make() {
   m.param_word = nullptr;
   m.integer_thresholds = integer_thresholds;
   m.threshold_text = threshold_text;
+  m.report_key = "loihi2";
+  m.report_section = report_section;
+  m.summary_extra = summary_extra;
   m.rtl_lane = "sf_neuron_loihi2";
   m.hls_template = nullptr;
   m.hls_refusal = "has no HLS template yet";

@@ -26,6 +26,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ir/hw_plan.h"
 #include "ir/json_reader.h"
 #include "ir/network.h"
 
@@ -119,6 +120,12 @@ struct NeuronModelInfo {
   // How the precision report's text names them; `error` is the quantizer's
   // threshold error, already formatted.
   std::string (*threshold_text)(const Layer& l, const std::string& error);
+  // --- report (spikeforge gen) ---
+  // A section of the layer's report.json entry under the key `report_key`
+  // (null: none), and what the one-line summary adds after the memories' widths.
+  const char* report_key;
+  json (*report_section)(const Layer& l, const gen::LayerPlan& lp);
+  std::string (*summary_extra)(const Layer& l, const gen::LayerPlan& lp);
   // --- backends ---
   const char* rtl_lane;      // rtl_templates/<rtl_lane>.v
   const char* hls_template;  // hls/include/sf_hls/<hls_template>, or null: refused

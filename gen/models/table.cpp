@@ -52,6 +52,20 @@ std::vector<int64_t> get_per_neuron(const JsonCtx& c, const json& n, const std::
   return out;
 }
 
+std::string no_summary_extra(const Layer& /*l*/, const gen::LayerPlan& /*lp*/) { return ""; }
+
+json akida_family_report(const Layer& l, const gen::LayerPlan& lp) {
+  const NeuronModelInfo& m = model_info(l);
+  return {{"output_payload_bits", lp.out_pay_bits},
+          {"output_payload_signed", lp.out_pay_signed},
+          {"param_bits", lp.bias_bits},
+          {"state", std::string(m.state_summary) + " (no memory)"}};
+}
+
+std::string graded_events_summary(const Layer& /*l*/, const gen::LayerPlan& lp) {
+  return ", events " + std::to_string(lp.out_pay_bits) + "b" + (lp.out_pay_signed ? " signed" : "");
+}
+
 PayloadFormat binary_payload(const NeuronSpec& /*spec*/) { return {1, false}; }
 
 int64_t payload_max_of_model(const Layer& l) { return model_info(l).output_payload(l.neuron).max(); }
