@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "ir/error.h"
+#include "ir/graph.h"
 #include "ir/json_reader.h"
 #include "layers/layer_kind.h"
 #include "models/neuron_model.h"
@@ -13,7 +14,7 @@ namespace sf {
 
 namespace {
 
-constexpr int kFormatVersion = 1;
+constexpr int kFormatVersion = 2;  // the newest version this build reads and writes
 constexpr int64_t kMaxNeurons = 1 << 20;
 constexpr int64_t kMaxTimesteps = 1 << 24;
 
@@ -50,11 +51,12 @@ bool is_plain_name(const std::string& s) {
   return true;
 }
 
-Layer parse_layer(const std::string& path, const json& lj, size_t index, int n_in_expected) {
+Layer parse_layer(const std::string& path, const json& lj, size_t index, int n_in_expected, bool v2) {
   JsonCtx c0(path, "layers[" + std::to_string(index) + "]");
   std::vector<const char*> keys = {"name", "type"};
   for (const LayerKindInfo* k : layer_kinds()) keys.insert(keys.end(), k->keys.begin(), k->keys.end());
   keys.insert(keys.end(), {"neuron", "hardware"});
+  if (v2) keys.push_back("inputs");
   c0.check_object(lj, "", keys);
   Layer l;
   l.name = c0.get_string(lj, "name");
@@ -70,7 +72,8 @@ Layer parse_layer(const std::string& path, const json& lj, size_t index, int n_i
   for (auto it = lj.begin(); it != lj.end(); ++it)
     if (std::find_if(kind.keys.begin(), kind.keys.end(), [&](const char* k) { return it.key() == k; }) ==
             kind.keys.end() &&
-        it.key() != "name" && it.key() != "type" && it.key() != "neuron" && it.key() != "hardware")
+        it.key() != "name" && it.key() != "type" && it.key() != "neuron" && it.key() != "hardware" &&
+        it.key() != "inputs")
       c.fail(it.key(), "a field of another layer type", std::string("no ") + it.key() + " in a \"" + kind.name + "\" layer");
   kind.parse_shape(c, lj, n_in_expected, l);
   l.weight_bits = static_cast<int>(c.get_int(lj, "weight_bits", 1, 16));
@@ -121,6 +124,90 @@ void check_in_network(const std::string& path, const Network& net, size_t k) {
               std::string("one model family for the whole network (\"") + first.family +
                   "\" in every layer: families differ in state, synaptic delay and event format)");
   if (info.check_in_network) info.check_in_network(path, net, k);
+}
+
+// A v2 network: the layers and their `inputs` make a graph (ir/graph.h), which
+// checks the names, finds the order and infers every layer's input shape
+// through its kind's shape function. The engines and the golden model run a
+// chain so far: each layer must read exactly the node before it in that order.
+void parse_layer_graph(const std::string& path, const json& layers, Network& net) {
+  graph::GraphOptions go;
+  go.file = path;
+  go.noun = "layer";
+  graph::Graph g(go);
+  graph::KindTable kinds;
+  kinds.define("input", {true, nullptr, nullptr});
+  g.add(net.input_name, "input", 0, net.input_shape);
+  std::vector<std::string> kind_names;
+  for (const LayerKindInfo* k : layer_kinds()) kind_names.push_back(k->name);
+  for (size_t k = 0; k < layers.size(); ++k) {
+    const json& lj = layers[k];
+    JsonCtx c0(path, "layers[" + std::to_string(k) + "]");
+    if (!lj.is_object()) c0.fail("", describe(lj), "an object");
+    const std::string name = c0.get_string(lj, "name");
+    if (!is_identifier(name))
+      c0.fail("name", describe(lj.at("name")),
+              "an identifier of at most 64 characters: a letter or '_', then letters, digits or '_' "
+              "(layer names become file and Verilog signal names)");
+    JsonCtx c(path, "layer '" + name + "'");
+    g.add(name, c.get_enum(lj, "type", kind_names, nullptr), k);
+  }
+  for (const LayerKindInfo* k : layer_kinds())
+    kinds.define(k->name, {false,
+                           [&layers, &path, k](const graph::Graph& gr, size_t node, const graph::Shape& in) {
+                             const graph::Node& n = gr.node(node);
+                             return k->output_shape(JsonCtx(path, "layer '" + n.name + "'"), layers[n.payload], in);
+                           },
+                           nullptr});
+  for (size_t k = 0; k < layers.size(); ++k) {
+    const json& lj = layers[k];
+    const std::string name = lj.at("name").get<std::string>();
+    JsonCtx c(path, "layer '" + name + "'");
+    const json& ins = c.require(lj, "inputs");
+    if (!ins.is_array() || ins.empty())
+      c.fail("inputs", describe(ins), "a non-empty array of node names (\"" + net.input_name + "\" or layers)");
+    for (size_t i = 0; i < ins.size(); ++i) {
+      const std::string f = "inputs[" + std::to_string(i) + "]";
+      if (ins[i].is_string()) {
+        g.connect(ins[i].get<std::string>(), name);
+        continue;
+      }
+      if (!ins[i].is_object())
+        c.fail(f, describe(ins[i]), "a node name, or {\"from\": NAME, \"back_edge\": true} for a recurrent edge");
+      c.check_object(ins[i], f, {"from", "back_edge"});
+      g.connect(c.get_string(ins[i], "from", f + "."), name, c.get_bool_or(ins[i], "back_edge", false, f + "."));
+    }
+  }
+  g.finalize(kinds);
+  const std::vector<size_t> order = g.topological_order();
+  size_t prev = 0;  // the input node
+  for (size_t node : order) {
+    if (node == 0) continue;
+    const graph::Node& n = g.node(node);
+    std::vector<std::string> from;
+    bool chain = true;
+    for (const graph::Edge& e : g.edges())
+      if (e.dst == node) {
+        from.push_back(std::string(e.back_edge ? "back edge from " : "") + "\"" + g.node(e.src).name + "\"");
+        chain = chain && !e.back_edge && e.src == prev;
+      }
+    if (!chain || from.size() != 1) {
+      std::string found;
+      for (const std::string& f : from) found += (found.empty() ? "" : ", ") + f;
+      JsonCtx(path, "layer '" + n.name + "'")
+          .fail("inputs", "[" + found + "]",
+                "[\"" + g.node(prev).name + "\"]: the engines and the golden model run the layers as a chain so far "
+                "(each layer reads the one before it; branches, merges and recurrent edges are not built yet)");
+    }
+    json lj = layers[n.payload];
+    const int64_t n_in = graph::numel(n.in_shape);
+    if (!lj.contains("in")) lj["in"] = n_in;  // v2: inferred from the input's shape
+    const size_t k = net.layers.size();
+    net.layers.push_back(parse_layer(path, lj, n.payload, static_cast<int>(n_in), true));
+    net.layers.back().inputs = {g.node(prev).name};
+    check_in_network(path, net, k);
+    prev = node;
+  }
 }
 
 }  // namespace
@@ -176,9 +263,11 @@ Network load_network(const std::string& path) {
   if (c.get_string(doc, "format") != "spikeforge-network")
     c.fail("format", describe(doc.at("format")), "\"spikeforge-network\"");
   const json& ver = c.require(doc, "version");
-  if (!ver.is_number_integer() || ver.get<int64_t>() != kFormatVersion)
-    c.fail("version", describe(ver), std::to_string(kFormatVersion) + " (the versions this build reads)");
+  if (!ver.is_number_integer() || ver.get<int64_t>() < 1 || ver.get<int64_t>() > kFormatVersion)
+    c.fail("version", describe(ver), "1 or 2 (the versions this build reads)");
   Network net;
+  net.format_version = static_cast<int>(ver.get<int64_t>());
+  const bool v2 = net.format_version == 2;
   net.name = c.get_string(doc, "name");
   if (!is_plain_name(net.name))
     c.fail("name", describe(doc.at("name")),
@@ -187,8 +276,33 @@ Network load_network(const std::string& path) {
   net.timesteps = static_cast<int>(c.get_int_or(doc, "timesteps", 1, kMaxTimesteps, 1));
 
   const json& in = c.require(doc, "input");
-  c.check_object(in, "input", {"size", "payload_bits", "payload_signed"});
-  net.input_size = static_cast<int>(c.get_int(in, "size", 1, kMaxNeurons, "input."));
+  if (v2)
+    c.check_object(in, "input", {"name", "shape", "size", "payload_bits", "payload_signed"});
+  else
+    c.check_object(in, "input", {"size", "payload_bits", "payload_signed"});
+  if (v2 && in.contains("name")) {
+    net.input_name = c.get_string(in, "name", "input.");
+    if (!is_identifier(net.input_name))
+      c.fail("input.name", describe(in.at("name")), "an identifier of at most 64 characters");
+  }
+  if (v2 && in.contains("shape") == in.contains("size"))
+    c.fail("input", in.contains("shape") ? "both shape and size" : "neither shape nor size", "exactly one of them");
+  if (v2 && in.contains("shape")) {
+    const json& sh = in.at("shape");
+    if (!sh.is_array() || sh.empty() || sh.size() > 3)
+      c.fail("input.shape", describe(sh), "1 to 3 positive dimensions, C order ([C, H, W], [C, L] or [N])");
+    int64_t n = 1;
+    for (size_t d = 0; d < sh.size(); ++d) {
+      net.input_shape.push_back(c.as_int(sh[d], "input.shape[" + std::to_string(d) + "]", 1, kMaxNeurons));
+      n *= net.input_shape.back();
+      if (n > kMaxNeurons)
+        c.fail("input.shape", describe(sh), "at most " + std::to_string(kMaxNeurons) + " elements in all");
+    }
+    net.input_size = static_cast<int>(n);
+  } else {
+    net.input_size = static_cast<int>(c.get_int(in, "size", 1, kMaxNeurons, "input."));
+    net.input_shape = {net.input_size};
+  }
   net.input_payload_signed = c.get_bool_or(in, "payload_signed", false, "input.");
   if (net.input_payload_signed && !in.contains("payload_bits"))
     c.fail("input.payload_bits", "nothing (missing)",
@@ -213,15 +327,21 @@ Network load_network(const std::string& path) {
   const json& layers = c.require(doc, "layers");
   if (!layers.is_array() || layers.empty())
     c.fail("layers", describe(layers), "a non-empty array of layers");
-  int n_in = net.input_size;
-  for (size_t k = 0; k < layers.size(); ++k) {
-    net.layers.push_back(parse_layer(path, layers[k], k, n_in));
-    n_in = net.layers.back().n_out;
-    check_in_network(path, net, k);
-    for (size_t j = 0; j + 1 < net.layers.size(); ++j)
-      if (net.layers[j].name == net.layers.back().name)
-        JsonCtx(path, "layer '" + net.layers.back().name + "'")
-            .fail("name", "a duplicate of layers[" + std::to_string(j) + "]", "a unique name");
+  if (v2) {
+    parse_layer_graph(path, layers, net);
+  } else {
+    int n_in = net.input_size;
+    for (size_t k = 0; k < layers.size(); ++k) {
+      net.layers.push_back(parse_layer(path, layers[k], k, n_in, false));
+      // a v1 layer reads the one before it
+      net.layers.back().inputs = {k == 0 ? net.input_name : net.layers[k - 1].name};
+      n_in = net.layers.back().n_out;
+      check_in_network(path, net, k);
+      for (size_t j = 0; j + 1 < net.layers.size(); ++j)
+        if (net.layers[j].name == net.layers.back().name)
+          JsonCtx(path, "layer '" + net.layers.back().name + "'")
+              .fail("name", "a duplicate of layers[" + std::to_string(j) + "]", "a unique name");
+    }
   }
   return net;
 }
@@ -237,18 +357,28 @@ static void save_hardware(const Layer& l, json& lj) {
 void save_network(const Network& net, const std::string& path) {
   json doc;
   doc["format"] = "spikeforge-network";
-  doc["version"] = kFormatVersion;
+  const bool v2 = net.format_version == 2;
+  doc["version"] = v2 ? 2 : 1;
   doc["name"] = net.name;
   doc["timesteps"] = net.timesteps;
-  doc["input"] = {{"size", net.input_size},
-                  {"payload_bits", net.input_payload_bits},
-                  {"payload_signed", net.input_payload_signed}};
+  doc["input"] = {{"payload_bits", net.input_payload_bits}, {"payload_signed", net.input_payload_signed}};
+  if (v2) {
+    doc["input"]["name"] = net.input_name;
+    doc["input"]["shape"] = net.input_shape.empty() ? std::vector<int64_t>{net.input_size} : net.input_shape;
+  } else {
+    doc["input"]["size"] = net.input_size;
+  }
   doc["output"] = {{"decoding", to_string(net.decoding)}};
   json layers = json::array();
   for (const Layer& l : net.layers) {
     json lj;
     lj["name"] = l.name;
     lj["type"] = kind_info(l).name;
+    if (v2) {  // a network built in memory reads the layer before it
+      const size_t k = static_cast<size_t>(&l - net.layers.data());
+      lj["inputs"] = !l.inputs.empty() ? l.inputs
+                                        : std::vector<std::string>{k == 0 ? net.input_name : net.layers[k - 1].name};
+    }
     lj["weight_bits"] = l.weight_bits;
     kind_info(l).save(l, lj);
     if (l.has_bias()) lj["bias"] = l.bias;

@@ -115,6 +115,9 @@ struct Layer {
   std::vector<int32_t> weights;  // row-major [n_out][n_in]
   std::vector<int64_t> bias;     // empty (no bias) or n_out entries, fit v_bits
   NeuronSpec neuron;
+  // The nodes it reads: the network input's name or other layers' names. A v2
+  // file states them; a v1 file's layers each read the one before it (or the input).
+  std::vector<std::string> inputs;
   int parallel = 0;  // hardware lanes P; 0 = choose automatically
   int weight_pack = 0;  // chunks per weight word (the planner takes at most the chunk count); 0 = automatic
 
@@ -125,9 +128,12 @@ struct Layer {
 enum class OutputDecoding { SpikeCount, FirstSpike, Membrane };
 
 struct Network {
+  int format_version = 1;  // the version of the file it was read from; save_network writes the same
   std::string name;
   int timesteps = 1;  // default length of a run when a raster does not say
-  int input_size = 0;
+  int input_size = 0;                // elements of the input (the product of input_shape)
+  std::string input_name = "input";  // the node layers name in their inputs
+  std::vector<int64_t> input_shape;  // C order ([C, H, W], [C, L] or [N]); a v1 file: [size]
   int input_payload_bits = 1;  // width of an input event payload
   bool input_payload_signed = false;
   OutputDecoding decoding = OutputDecoding::SpikeCount;
@@ -175,10 +181,12 @@ const char* to_string(ResetMode r);
 const char* to_string(LeakKind k);
 const char* to_string(OutputDecoding d);
 
-// Loads and validates a network file. Throws sf::InputError naming the file,
+// Loads and validates a network file (version 1, a chain of layers, or 2, a
+// graph of layers with explicit inputs; a v1 file is converted on read). Throws sf::InputError naming the file,
 // layer and field on anything malformed, out of range or unknown.
 Network load_network(const std::string& path);
-// Serializes a network (inline weights) in the v1 format.
+// Serializes a network (inline weights) in the format version it was read
+// from (format_version; 1 for a network built in memory).
 void save_network(const Network& net, const std::string& path);
 
 }  // namespace sf

@@ -26,6 +26,11 @@ void parse_shape(const JsonCtx& c, const json& lj, int n_in_expected, Layer& l) 
            "at most " + std::to_string(kMaxSynapses) + " synapses per layer");
 }
 
+// A dense layer reads its input flattened (C order) and emits a vector of `out`.
+graph::Shape output_shape(const JsonCtx& c, const json& lj, const graph::Shape& /*in*/) {
+  return {c.get_int(lj, "out", 1, kMaxNeurons)};
+}
+
 std::vector<int32_t> read_weight_file(const JsonCtx& c, const std::string& net_path, const json& v, const Layer& l) {
   if (!v.is_string()) c.fail("weights_file", describe(v), "a file name relative to the network file");
   auto dir = std::filesystem::path(net_path).parent_path();
@@ -170,6 +175,7 @@ LayerKindInfo make() {
   k.parse_shape = parse_shape;
   k.parse_weights = parse_weights;
   k.save = save;
+  k.output_shape = output_shape;
   k.input_sum_range = input_sum_range;
   k.memories = memories;
   k.control_luts = 150;

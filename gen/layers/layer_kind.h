@@ -7,7 +7,7 @@
 // What an entry says:
 //   format   the layer object's fields of the kind (sizes, weights), parsed
 //            with the format's file/field errors, and saved;
-//   shape    how many inputs its synapses address and neurons it has;
+//   shape    its output shape for an input shape (the graph of a v2 network);
 //   planner  the proved range of a step's input sum, the memories its engine
 //            needs (each with a role), the engine's own LUTs and SB_MAC16s;
 //   cycles   the exact cycles of its engine: the clear sweep after reset, an
@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "ir/graph.h"
 #include "ir/hw_plan.h"
 #include "ir/json_reader.h"
 #include "ir/network.h"
@@ -51,6 +52,10 @@ struct LayerKindInfo {
   // network file (a weights_file is relative to it).
   void (*parse_weights)(const JsonCtx& c, const std::string& path, const json& lj, const WeightLimits& lim, Layer& l);
   void (*save)(const Layer& l, json& lj);
+  // --- shape ---
+  // The layer's output shape for its input shape (a v2 network's graph infers
+  // every layer's input shape through these), from the layer object's fields.
+  graph::Shape (*output_shape)(const JsonCtx& c, const json& lj, const graph::Shape& in);
   // --- planner ---
   // The proved range [lo, hi] of any step's input sum of any neuron, for
   // input payloads in [pmin, pmax] and each input at most once per step.
