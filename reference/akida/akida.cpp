@@ -130,6 +130,43 @@ void check_events(const char* model, const std::vector<Event>& events, size_t nu
   }
 }
 
+// Events of the nonzero values y(n), n = 0 .. count-1, in index order: the
+// output of every stateless Akida layer (a value of 0 is not an event).
+template <typename F>
+std::vector<Event> nonzero_events(size_t count, F&& y) {
+  std::vector<Event> out;
+  for (size_t n = 0; n < count; ++n) {
+    const int64_t v = y(n);
+    if (v != 0) out.push_back(Event{static_cast<int>(n), v});
+  }
+  return out;
+}
+
+// A stateless dense layer over a raster: every step starts afresh and sees only
+// its own events. `values` gives the step's per-neuron value, recorded in the
+// trace as state `state_key`; `outputs` turns it into the step's events.
+template <typename Values, typename Outputs>
+Trace run_stateless_dense(const char* model, const char* semantics, const char* state_key, size_t n_in,
+                          const Raster& input, int timesteps, const std::string& layer_name, Values&& values,
+                          Outputs&& outputs) {
+  const auto steps = group_by_step(model, input, n_in, timesteps);
+  Trace trace;
+  trace.network = layer_name;
+  trace.semantics = semantics;
+  trace.timesteps = timesteps;
+  LayerTrace layer;
+  layer.name = layer_name;
+  layer.graded = true;
+  auto& rows = layer.state[state_key];
+  for (int t = 0; t < timesteps; ++t) {
+    const std::vector<int64_t> v = values(steps[static_cast<size_t>(t)]);
+    for (const Event& e : outputs(v)) layer.spikes.push_back(Spike{t, e.index, e.value});
+    rows.push_back(v);
+  }
+  trace.layers.push_back(std::move(layer));
+  return trace;
+}
+
 }  // namespace
 
 // ---- Maps and pooling -----------------------------------------------------------
@@ -371,12 +408,9 @@ std::vector<int64_t> v1_dense_potentials(const WeightMatrix& w, const V1Params& 
 
 std::vector<Event> v1_activate(const std::vector<int64_t>& potentials, const V1Params& p) {
   validate(p, potentials.size());
-  std::vector<Event> out;
-  for (size_t n = 0; n < potentials.size(); ++n) {
-    const int64_t y = v1_activation(potentials[n], v1_threshold(p, n), v1_act_step(p, n), p.act_bits);
-    if (y != 0) out.push_back(Event{static_cast<int>(n), y});
-  }
-  return out;
+  return nonzero_events(potentials.size(), [&](size_t n) {
+    return v1_activation(potentials[n], v1_threshold(p, n), v1_act_step(p, n), p.act_bits);
+  });
 }
 
 std::vector<Event> v1_dense_step(const WeightMatrix& w, const V1Params& p, const std::vector<Event>& in) {
@@ -386,14 +420,11 @@ std::vector<Event> v1_dense_step(const WeightMatrix& w, const V1Params& p, const
 std::vector<Event> v1_activate_map(const Map& potentials, const V1Params& p) {
   check_map(potentials);
   validate(p, static_cast<size_t>(potentials.channels));
-  std::vector<Event> out;
   const size_t channels = static_cast<size_t>(potentials.channels);
-  for (size_t k = 0; k < potentials.data.size(); ++k) {
+  return nonzero_events(potentials.data.size(), [&](size_t k) {
     const size_t c = k % channels;
-    const int64_t y = v1_activation(potentials.data[k], v1_threshold(p, c), v1_act_step(p, c), p.act_bits);
-    if (y != 0) out.push_back(Event{static_cast<int>(k), y});
-  }
-  return out;
+    return v1_activation(potentials.data[k], v1_threshold(p, c), v1_act_step(p, c), p.act_bits);
+  });
 }
 
 V1Params v1_gap_params(const V1Params& mean_domain, int height, int width) {
@@ -422,23 +453,11 @@ Trace v1_run_dense(const WeightMatrix& w, const V1Params& p, const Raster& input
                    const std::string& layer_name) {
   validate(p, w.size());
   validate_weights(w, p);
-  const auto steps = group_by_step(kV1, input, num_inputs_of(w), timesteps);
-  Trace trace;
-  trace.network = layer_name;
-  trace.semantics = "akida";
-  trace.timesteps = timesteps;
-  LayerTrace layer;
-  layer.name = layer_name;
-  layer.graded = true;
-  auto& p_rows = layer.state["p"];
   // Stateless: every step starts from p = 0 and sees only its own events.
-  for (int t = 0; t < timesteps; ++t) {
-    const std::vector<int64_t> pot = v1_dense_potentials(w, p, steps[static_cast<size_t>(t)]);
-    for (const Event& e : v1_activate(pot, p)) layer.spikes.push_back(Spike{t, e.index, e.value});
-    p_rows.push_back(pot);
-  }
-  trace.layers.push_back(std::move(layer));
-  return trace;
+  return run_stateless_dense(
+      kV1, "akida", "p", num_inputs_of(w), input, timesteps, layer_name,
+      [&](const std::vector<Event>& in) { return v1_dense_potentials(w, p, in); },
+      [&](const std::vector<int64_t>& pot) { return v1_activate(pot, p); });
 }
 
 // ---- Akida 2.0 --------------------------------------------------------------------
@@ -593,12 +612,7 @@ std::vector<int64_t> v2_dense_accumulate(const WeightMatrix& w, const V2Params& 
 
 std::vector<Event> v2_outputs(const std::vector<int64_t>& acc, const V2Params& p) {
   validate(p, acc.size());
-  std::vector<Event> out;
-  for (size_t n = 0; n < acc.size(); ++n) {
-    const int64_t y = v2_output(acc[n], p, n);
-    if (y != 0) out.push_back(Event{static_cast<int>(n), y});
-  }
-  return out;
+  return nonzero_events(acc.size(), [&](size_t n) { return v2_output(acc[n], p, n); });
 }
 
 std::vector<Event> v2_dense_step(const WeightMatrix& w, const V2Params& p, const std::vector<Event>& in) {
@@ -610,12 +624,7 @@ std::vector<Event> v2_outputs_map(const Map& acc, const V2Params& p) {
   const size_t channels = static_cast<size_t>(acc.channels);
   validate(p, channels);
   check_acc_map(acc, p);
-  std::vector<Event> out;
-  for (size_t k = 0; k < acc.data.size(); ++k) {
-    const int64_t y = v2_output(acc.data[k], p, k % channels);
-    if (y != 0) out.push_back(Event{static_cast<int>(k), y});
-  }
-  return out;
+  return nonzero_events(acc.data.size(), [&](size_t k) { return v2_output(acc.data[k], p, k % channels); });
 }
 
 std::vector<Event> v2_gap_step(const Map& acc, const V2Params& p) {
@@ -629,22 +638,10 @@ Trace v2_run_dense(const WeightMatrix& w, const V2Params& p, const Raster& input
                    const std::string& layer_name) {
   validate(p, w.size(), num_inputs_of(w));
   validate_weights(w, p);
-  const auto steps = group_by_step(kV2, input, num_inputs_of(w), timesteps);
-  Trace trace;
-  trace.network = layer_name;
-  trace.semantics = "akida2";
-  trace.timesteps = timesteps;
-  LayerTrace layer;
-  layer.name = layer_name;
-  layer.graded = true;
-  auto& acc_rows = layer.state["acc"];
-  for (int t = 0; t < timesteps; ++t) {
-    const std::vector<int64_t> acc = v2_dense_accumulate(w, p, steps[static_cast<size_t>(t)]);
-    for (const Event& e : v2_outputs(acc, p)) layer.spikes.push_back(Spike{t, e.index, e.value});
-    acc_rows.push_back(acc);
-  }
-  trace.layers.push_back(std::move(layer));
-  return trace;
+  return run_stateless_dense(
+      kV2, "akida2", "acc", num_inputs_of(w), input, timesteps, layer_name,
+      [&](const std::vector<Event>& in) { return v2_dense_accumulate(w, p, in); },
+      [&](const std::vector<int64_t>& acc) { return v2_outputs(acc, p); });
 }
 
 int64_t fixed_point_quantize(double x, int frac_bits, int value_bits) {
