@@ -122,12 +122,7 @@ QuantizeResult quantize_akida(const nf::FloatNetwork& f, const std::string& name
     for (double& s : scale) s = (opt.per_channel && s > 0 ? s : layer_max) / static_cast<double>(wmax);
     lq.scale = layer_max / static_cast<double>(wmax);
 
-    Layer l;
-    l.name = lq.name;
-    l.n_in = n_in;
-    l.n_out = n_out;
-    l.weight_bits = opt.weight_bits;
-    l.weights.resize(static_cast<size_t>(n_in) * n_out);
+    Layer l = dense_layer(lq.name, n_in, n_out, opt.weight_bits);
     std::vector<int64_t> thresholds;
     double err_sum = 0;
     for (int n = 0; n < n_out; ++n) {

@@ -70,6 +70,16 @@ FloatStep float_step(const nf::FloatNetwork& f, const nf::FloatNode& n, size_t j
   return s;
 }
 
+Layer dense_layer(const std::string& name, int n_in, int n_out, int weight_bits) {
+  Layer l;
+  l.name = name;
+  l.n_in = n_in;
+  l.n_out = n_out;
+  l.weight_bits = weight_bits;
+  l.weights.resize(static_cast<size_t>(n_in) * n_out);
+  return l;
+}
+
 std::vector<ChainLayer> dense_chain(const nf::FloatNetwork& f, bool flatten_passes) {
   const nf::FloatGraph& g = f.graph;
   // the successor of node k along forward edges (exactly one), past pass-through nodes
@@ -171,12 +181,7 @@ QuantizeResult quantize(const nf::FloatNetwork& f, const std::string& name, cons
     const double s = m / static_cast<double>(wmax);
     lq.scale = s;
 
-    Layer l;
-    l.name = lq.name;
-    l.n_in = n_in;
-    l.n_out = n_out;
-    l.weight_bits = opt.weight_bits;
-    l.weights.resize(static_cast<size_t>(n_in) * n_out);
+    Layer l = dense_layer(lq.name, n_in, n_out, opt.weight_bits);
     double err_sum = 0;
     for (int n = 0; n < n_out; ++n)
       for (int i = 0; i < n_in; ++i) {

@@ -75,6 +75,9 @@ struct ChainLayer {
 };
 std::vector<ChainLayer> dense_chain(const ref::nir_float::FloatNetwork& fnet, bool flatten_passes);
 
+// An integer dense layer of the chain, its weights zeroed for the quantizer to fill.
+Layer dense_layer(const std::string& name, int n_in, int n_out, int weight_bits);
+
 // Float reference vs integer golden model on one raster (event payloads are
 // the float inputs: 1.0 for a binary spike).
 struct LayerAgreement {
