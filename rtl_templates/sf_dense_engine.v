@@ -27,7 +27,7 @@
  *            several chunks into a word fills a wide memory word (SPRAM's 16 bits) with few
  *            lanes; the engine reads a word per chunk all the same (timing unchanged).
  *   acc      C words of P * ACC_BITS bits: the input sum I of the current step
- *   acc1     DELAY_BANK only (loihi2): a second acc bank. Loihi 2's one-step synaptic delay is built here:
+ *   acc1     DELAY_BANK only (loihi2): a second acc bank, for a one-step synaptic delay:
  *            a step integrates its events into one bank while the fire phase consumes (and
  *            clears) the other, which holds the previous step's sums; the banks swap after
  *            every fire phase. Both start cleared, so step 0 fires on zero input.
@@ -720,7 +720,7 @@ if (HAS_STATE != 0) begin : g_v
         .rd_en(st_re), .rd_addr(st_raddr), .rd_data(v_rdata)
     );
 end else begin : g_no_v
-    // stateless models keep no state: the debug port still shows each step's writes
+    // no state memory (HAS_STATE 0): the debug port still shows each step's writes
     assign v_rdata = {P*V_BITS{1'b0}};
 end
 if (HAS_BIAS != 0) begin : g_bias
