@@ -5,17 +5,20 @@
 `default_nettype none
 
 /*
- * Event-driven dense layer engine with P neuron lanes: MODEL 0 the `if` / `lif` models
- * (sf_neuron_iflif), MODEL 1 the `loihi2` model (sf_neuron_loihi2), MODEL 2 the `akida`
- * model (Akida 1.0, sf_neuron_akida), MODEL 3 the `akida2` model (Akida 2.0, sf_neuron_akida2).
+ * Event-driven dense layer engine with P neuron lanes. The engine is the datapath only
+ * (event loop, memories, accumulator banks, fire scan, stream handshakes, debug ports);
+ * each lane is an sf_neuron_lane, which selects the neuron model by its MODEL name and packs
+ * the model's state and parameter words. What differs between models in the datapath comes
+ * in as properties the generator derives per model (and the lanes check against MODEL):
+ * HAS_STATE (a v memory), DELAY_BANK (a second acc bank: one-step synaptic delay), PAYLOAD
+ * (multi-bit event values), HAS_PEND (deferred-reset bits).
  *
- * MODEL 2 and 3 are stateless: the fire phase turns this step's input sum into a multi-bit
- * event value (m_payload, OUT_PAY_BITS wide; a value of 0 is not emitted) and clears the sum,
- * as for MODEL 0. They have no v memory: the per-neuron parameters live in the bias memory
- * (MODEL 2: the threshold, BIAS_BITS signed; MODEL 3: {output_scale[15:8], bias[7:0]}), and
- * the debug state port shows what the lanes computed this step (MODEL 2: the potential p,
- * V_BITS = ACC_BITS; MODEL 3: the accumulator saturated to BUFFER_BITS, V_BITS = BUFFER_BITS).
- * The debug read port answers with zeros for them. Timing is that of MODEL 0.
+ * PAYLOAD models (`akida`, `akida2`) turn this step's input sum into a multi-bit event value
+ * in the fire phase (m_payload, OUT_PAY_BITS wide; a value of 0 is not emitted) and clear the
+ * sum, as the others do. Models without HAS_STATE have no v memory: their per-neuron
+ * parameters live in the bias memory, and the debug state port shows what the lanes computed
+ * this step (see sf_neuron_lane); the debug read port answers with zeros for them. Timing is
+ * the same for every model.
  *
  * Memories (C = ceil(N_OUT / P) chunks of P neurons):
  *   weights  N_IN * R words of W_PACK * P * W_BITS bits, R = ceil(C / W_PACK): word i*R + r
@@ -24,15 +27,15 @@
  *            several chunks into a word fills a wide memory word (SPRAM's 16 bits) with few
  *            lanes; the engine reads a word per chunk all the same (timing unchanged).
  *   acc      C words of P * ACC_BITS bits: the input sum I of the current step
- *   acc1     MODEL 1 only: a second acc bank. Loihi 2's one-step synaptic delay is built here:
+ *   acc1     DELAY_BANK only (loihi2): a second acc bank, for a one-step synaptic delay:
  *            a step integrates its events into one bank while the fire phase consumes (and
  *            clears) the other, which holds the previous step's sums; the banks swap after
  *            every fire phase. Both start cleared, so step 0 fires on zero input.
- *   v        C words of P * V_BITS bits: the neuron state; MODEL 0: v; MODEL 1: {u, v}, 24 bits
- *            each (V_BITS = 48, v in the low half); none for MODEL 2 and 3
- *   bias     C words of P * BIAS_BITS bits (HAS_BIAS); MODEL 1: bias_mant; MODEL 2: threshold;
- *            MODEL 3: {output_scale, bias}
- *   pend     C words of P bits: spiked last step (RESET_MODE 3 only)
+ *   v        C words of P * V_BITS bits: the neuron state words (HAS_STATE only; layout in
+ *            sf_neuron_lane, e.g. loihi2's {u, v})
+ *   bias     C words of P * BIAS_BITS bits (HAS_BIAS): the lanes' parameter words (bias,
+ *            loihi2's bias_mant, akida's threshold, akida2's {output_scale, bias})
+ *   pend     C words of P bits: spiked last step (HAS_PEND only: RESET_MODE 3)
  *
  * Timing (the generator's cycle model mirrors this; co-simulation checks it):
  *   - after reset the engine clears its state, one chunk per cycle (C cycles);
@@ -51,8 +54,19 @@
  */
 module sf_dense_engine #
 (
-    // Neuron model: 0 `if` / `lif`, 1 `loihi2`, 2 `akida`, 3 `akida2`
-    parameter integer MODEL = 0,
+    // Neuron model, by name: "if", "lif", "loihi2", "akida" or "akida2" (see sf_neuron_lane)
+    parameter MODEL = "if",
+
+    /* datapath properties of the model (the generator derives them; the lanes check them) */
+    // 1: a v memory holds each neuron's state word between steps
+    parameter integer HAS_STATE = 1,
+    // 1: a second acc bank delays the input by one step (loihi2's synaptic delay)
+    parameter integer DELAY_BANK = 0,
+    // 1: events carry the lanes' multi-bit values (m_payload); 0: binary spikes
+    parameter integer PAYLOAD = 0,
+    // 1: a pend memory holds each neuron's deferred reset (RESET_MODE 3)
+    parameter integer HAS_PEND = 0,
+
     // Inputs (fan-in)
     parameter integer N_IN = 4,
     // Neurons
@@ -73,49 +87,72 @@ module sf_dense_engine #
     parameter integer W_BITS = 4,
     // Input sum width (signed); the generator proves no step sum overflows it
     parameter integer ACC_BITS = 8,
-    // State bits per lane: MODEL 0 the membrane width (signed, saturating); MODEL 1 48 ({u, v})
+    // State word bits per lane (layout per model: sf_neuron_lane)
     parameter integer V_BITS = 8,
-    // Bias width (signed)
+    // Parameter word bits per lane (the bias memory; layout per model: sf_neuron_lane)
     parameter integer BIAS_BITS = 2,
     // Layer has a bias memory
     parameter integer HAS_BIAS = 0,
-    // Neuron parameters, see sf_neuron_iflif
-    parameter integer THRESHOLD = 1,
-    parameter integer FIRE_GT = 0,
-    parameter integer RESET_MODE = 0,
-    parameter integer V_RESET = 0,
-    parameter integer LEAK_MODE = 0,
-    parameter integer LEAK_SHIFT = 0,
-    parameter integer LEAK_BETA = 0,
-    parameter integer LEAK_FRAC = 0,
-    parameter integer LEAK_SUB = 0,
-    // loihi2 parameters (MODEL 1), see sf_neuron_loihi2; WEIGHT_EXP scales the summed input
-    // (A << WEIGHT_EXP, or an arithmetic (floor) shift right for a negative exponent); the
-    // generator folds the weights' common trailing zeros into it, hence up to 15
-    parameter integer DU = 0,
-    parameter integer DV = 0,
-    parameter integer VTH = 0,
-    parameter integer BIAS_EXP = 0,
-    parameter integer WEIGHT_EXP = 0,
-    parameter integer DECAY_IMPL = 0,
-    // Output event payload width: 1 (binary spikes, MODEL 0 and 1), ACT_BITS (MODEL 2),
-    // OUTPUT_BITS (MODEL 3)
+    // Output event payload width: 1 unless PAYLOAD
     parameter integer OUT_PAY_BITS = 1,
-    // akida parameters (MODEL 2), see sf_neuron_akida: act_bits, act_step = STEP_M / 2^STEP_F
+
+    /* the lanes' model parameters, passed to sf_neuron_lane unchanged (full meanings there);
+     * a model's lanes read only their own group */
+    // "if" / "lif": firing threshold θ
+    parameter integer THRESHOLD = 1,
+    // "if" / "lif": 0 spike when s >= θ, 1 when s > θ
+    parameter integer FIRE_GT = 0,
+    // "if" / "lif": reset 0 subtract, 1 zero, 2 none, 3 subtract_deferred (with HAS_PEND)
+    parameter integer RESET_MODE = 0,
+    // "if" / "lif": state after a spike for RESET_MODE 1
+    parameter integer V_RESET = 0,
+    // "if" / "lif": leak 0 none, 1 shift, 2 mult, 3 sub
+    parameter integer LEAK_MODE = 0,
+    // "if" / "lif": LEAK_MODE 1 shift
+    parameter integer LEAK_SHIFT = 0,
+    // "if" / "lif": LEAK_MODE 2 β_q
+    parameter integer LEAK_BETA = 0,
+    // "if" / "lif": LEAK_MODE 2 fraction bits of β_q
+    parameter integer LEAK_FRAC = 0,
+    // "if" / "lif": LEAK_MODE 3 λ
+    parameter integer LEAK_SUB = 0,
+    // "loihi2": current decay du
+    parameter integer DU = 0,
+    // "loihi2": voltage decay dv
+    parameter integer DV = 0,
+    // "loihi2": threshold mantissa vth
+    parameter integer VTH = 0,
+    // "loihi2": bias exponent
+    parameter integer BIAS_EXP = 0,
+    // "loihi2": exponent applied to the summed input, -8..15
+    parameter integer WEIGHT_EXP = 0,
+    // "loihi2": decay multipliers, 0 constant multiply, 1 shift-and-add
+    parameter integer DECAY_IMPL = 0,
+    // "akida": activation bits
     parameter integer ACT_BITS = 1,
+    // "akida": act_step mantissa (act_step = STEP_M / 2^STEP_F)
     parameter integer STEP_M = 1,
+    // "akida": act_step fraction bits
     parameter integer STEP_F = 0,
-    // akida2 parameters (MODEL 3), see sf_neuron_akida2; the lane's sum is the step's input
-    // sum << INPUT_SHIFT (exact: x << s summed is the sum << s)
+    // "akida2": the lane's sum is the step's input sum << INPUT_SHIFT
     parameter integer INPUT_SHIFT = 0,
+    // "akida2": accumulator width (buffer_bits)
     parameter integer BUFFER_BITS = 28,
+    // "akida2": bias alignment shift
     parameter integer BIAS_SHIFT = 0,
+    // "akida2": 1 ReLU
     parameter integer RELU = 0,
+    // "akida2": 1 ReLU bounded by MAX_VALUE << MAX_VALUE_SHIFT
     parameter integer MAX_EN = 0,
+    // "akida2": ReLU bound mantissa
     parameter integer MAX_VALUE = 255,
+    // "akida2": ReLU bound shift
     parameter integer MAX_VALUE_SHIFT = 0,
+    // "akida2": output_shift
     parameter integer OUT_SHIFT = 0,
+    // "akida2": output activation bits
     parameter integer OUTPUT_BITS = 8,
+
     // Hex files for the weight and bias memories
     parameter WEIGHT_FILE = "",
     parameter BIAS_FILE = "",
@@ -146,7 +183,7 @@ module sf_dense_engine #
     input  wire                       m_ready,
     output wire                       m_eot,
     output wire [OUT_IDX_W-1:0]       m_index,
-    output wire [OUT_PAY_BITS-1:0]    m_payload,   // the event's value (MODEL 0 / 1: 1)
+    output wire [OUT_PAY_BITS-1:0]    m_payload,   // the event's value (1 unless PAYLOAD)
 
     /* debug: every write of the v memory (state after fire/reset) */
     output wire                       dbg_st_we,
@@ -195,27 +232,13 @@ initial begin
         $error("Error: need W_BITS >= 2, ACC_BITS >= W_BITS, V_BITS >= 2, PAY_BITS >= 1 (instance %m)");
         $finish;
     end
-    if (MODEL < 0 || MODEL > 3) begin
-        $error("Error: MODEL must be 0 (if/lif), 1 (loihi2), 2 (akida) or 3 (akida2) (instance %m)");
+    if (HAS_STATE < 0 || HAS_STATE > 1 || DELAY_BANK < 0 || DELAY_BANK > 1 || PAYLOAD < 0 || PAYLOAD > 1
+        || HAS_PEND < 0 || HAS_PEND > 1 || HAS_BIAS < 0 || HAS_BIAS > 1) begin
+        $error("Error: HAS_STATE, DELAY_BANK, PAYLOAD, HAS_PEND and HAS_BIAS must be 0 or 1 (instance %m)");
         $finish;
     end
-    if (MODEL <= 1 && OUT_PAY_BITS != 1) begin
-        $error("Error: MODEL 0 and 1 emit binary spikes: OUT_PAY_BITS must be 1 (instance %m)");
-        $finish;
-    end
-    if (MODEL == 2 && (V_BITS != ACC_BITS || OUT_PAY_BITS != ACT_BITS || HAS_BIAS != 1 || RESET_MODE != 0
-                       || BIAS_BITS > 32)) begin
-        $error("Error: MODEL 2 (akida) needs V_BITS = ACC_BITS, OUT_PAY_BITS = ACT_BITS, HAS_BIAS 1 (thresholds), BIAS_BITS <= 32, RESET_MODE 0 (instance %m)");
-        $finish;
-    end
-    if (MODEL == 3 && (V_BITS != BUFFER_BITS || OUT_PAY_BITS != OUTPUT_BITS || HAS_BIAS != 1 || BIAS_BITS != 16
-                       || RESET_MODE != 0 || INPUT_SHIFT < 0 || INPUT_SHIFT > 32
-                       || ACC_BITS + INPUT_SHIFT > 48)) begin
-        $error("Error: MODEL 3 (akida2) needs V_BITS = BUFFER_BITS, OUT_PAY_BITS = OUTPUT_BITS, HAS_BIAS 1, BIAS_BITS 16 ({scale, bias}), RESET_MODE 0, INPUT_SHIFT 0..32, ACC_BITS + INPUT_SHIFT <= 48 (instance %m)");
-        $finish;
-    end
-    if (MODEL == 1 && (V_BITS != 48 || WEIGHT_EXP < -8 || WEIGHT_EXP > 15 || RESET_MODE != 0)) begin
-        $error("Error: MODEL 1 (loihi2) needs V_BITS = 48, WEIGHT_EXP in -8..15, RESET_MODE 0 (instance %m)");
+    if (PAYLOAD == 0 && OUT_PAY_BITS != 1) begin
+        $error("Error: binary spikes (PAYLOAD 0) need OUT_PAY_BITS 1 (instance %m)");
         $finish;
     end
 end
@@ -255,7 +278,7 @@ reg                elast_reg = 1'b0, elast_next;                // emitted chunk
 reg [P*V_BITS-1:0] fb_v_reg = {P*V_BITS{1'b0}};
 reg [P-1:0]        fb_mask_reg = {P{1'b0}};
 reg [P-1:0]        fb_pend_reg = {P{1'b0}};
-/* MODEL 2, 3: the event values of chunk fchunk_reg (fire pipeline), and of the chunk being emitted */
+/* PAYLOAD: the event values of chunk fchunk_reg (fire pipeline), and of the chunk being emitted */
 reg [P*OUT_PAY_BITS-1:0] fb_pay_reg = {P*OUT_PAY_BITS{1'b0}};
 reg [P*OUT_PAY_BITS-1:0] epay_reg = {P*OUT_PAY_BITS{1'b0}};
 
@@ -266,7 +289,7 @@ reg [P*ACC_BITS-1:0] fwd_data_reg = {P*ACC_BITS{1'b0}};
 /* clear sweep */
 reg [CHUNK_W-1:0]  clr_chunk_reg = {CHUNK_W{1'b0}}, clr_chunk_next;
 
-/* MODEL 1: the acc bank this step integrates into (the other one fires) */
+/* DELAY_BANK: the acc bank this step integrates into (the other one fires) */
 reg                bank_reg = 1'b0, bank_next;
 
 /* memory ports */
@@ -277,18 +300,19 @@ wire [P*W_BITS-1:0] w_rdata;           // its chunk s2_wsel_reg
 reg                st_re;
 reg [CHUNK_W-1:0]  st_raddr;
 reg                acc_we;
-reg                acc_wfire;   // MODEL 1: the write goes to the firing bank (else the integrating one)
-reg                acc_wboth;   // MODEL 1: the write goes to both banks (clear sweep)
+reg                acc_wfire;   // DELAY_BANK: the write goes to the firing bank (else the integrating one)
+reg                acc_wboth;   // DELAY_BANK: the write goes to both banks (clear sweep)
 reg [CHUNK_W-1:0]  acc_waddr;
 reg [P*ACC_BITS-1:0] acc_wdata;
-wire [P*ACC_BITS-1:0] acc_rdata_int;   // integrating bank (MODEL 0: the only one), as read
-wire [P*ACC_BITS-1:0] acc_rdata_fire;  // bank the fire phase consumes (MODEL 0: the same)
+wire [P*ACC_BITS-1:0] acc_rdata_int;   // integrating bank (no DELAY_BANK: the only one), as read
+wire [P*ACC_BITS-1:0] acc_rdata_fire;  // bank the fire phase consumes (no DELAY_BANK: the same)
 // integrate operand: forwarding covers a write to the word read in the same cycle (only
 // writes to the integrating bank set fwd_hit_reg)
 wire [P*ACC_BITS-1:0] acc_rdata = fwd_hit_reg ? fwd_data_reg : acc_rdata_int;
-// fire operand: MODEL 0, 2, 3 fire on this step's sums, which the last integrate write may
-// still be forwarding; MODEL 1 fires on the other bank, untouched since the previous step
-wire [P*ACC_BITS-1:0] acc_fire = (MODEL != 1) ? acc_rdata : acc_rdata_fire;
+// fire operand: without DELAY_BANK the lanes fire on this step's sums, which the last
+// integrate write may still be forwarding; with it, on the other bank, untouched since the
+// previous step
+wire [P*ACC_BITS-1:0] acc_fire = (DELAY_BANK == 0) ? acc_rdata : acc_rdata_fire;
 reg                v_we;
 reg [CHUNK_W-1:0]  v_waddr;
 reg [P*V_BITS-1:0] v_wdata;
@@ -323,7 +347,7 @@ wire [P*ACC_BITS-1:0] lane_prod;
 wire [P*V_BITS-1:0]   lane_v;
 wire [P-1:0]          lane_spike;
 wire [P-1:0]          lane_pend;
-wire [P*OUT_PAY_BITS-1:0] lane_pay;   // MODEL 2, 3: each lane's event value
+wire [P*OUT_PAY_BITS-1:0] lane_pay;   // PAYLOAD: each lane's event value
 
 genvar j;
 generate
@@ -356,15 +380,20 @@ for (j = 0; j < P; j = j + 1) begin : g_lane
 end
 endgenerate
 
-/* lanes: neuron updates */
+/* lanes: neuron updates (the model, its state word and its parameter word: sf_neuron_lane) */
 generate
 for (j = 0; j < P; j = j + 1) begin : g_neuron
-    wire signed [ACC_BITS-1:0] fire_j = acc_fire[j*ACC_BITS +: ACC_BITS];
-    if (MODEL == 0) begin : g_iflif
-    sf_neuron_iflif #(
-        .V_BITS(V_BITS),
+    sf_neuron_lane #(
+        .MODEL(MODEL),
+        .HAS_STATE(HAS_STATE),
+        .DELAY_BANK(DELAY_BANK),
+        .PAYLOAD(PAYLOAD),
+        .HAS_PEND(HAS_PEND),
+        .HAS_BIAS(HAS_BIAS),
         .ACC_BITS(ACC_BITS),
+        .V_BITS(V_BITS),
         .BIAS_BITS(BIAS_BITS),
+        .OUT_PAY_BITS(OUT_PAY_BITS),
         .THRESHOLD(THRESHOLD),
         .FIRE_GT(FIRE_GT),
         .RESET_MODE(RESET_MODE),
@@ -373,53 +402,17 @@ for (j = 0; j < P; j = j + 1) begin : g_neuron
         .LEAK_SHIFT(LEAK_SHIFT),
         .LEAK_BETA(LEAK_BETA),
         .LEAK_FRAC(LEAK_FRAC),
-        .LEAK_SUB(LEAK_SUB)
-    ) neuron_inst (
-        .v_i(v_rdata[j*V_BITS +: V_BITS]),
-        .acc_i(fire_j),
-        .bias_i(bias_rdata[j*BIAS_BITS +: BIAS_BITS]),
-        .pend_i(pend_rdata[j]),
-        .v_o(lane_v[j*V_BITS +: V_BITS]),
-        .spike_o(lane_spike[j]),
-        .pend_o(lane_pend[j])
-    );
-    assign lane_pay[j*OUT_PAY_BITS +: OUT_PAY_BITS] = {OUT_PAY_BITS{1'b1}};  // binary: 1
-    end else if (MODEL == 2) begin : g_akida
-    // stateless: the potential p is this step's input sum; the threshold is the param word
-    wire [ACT_BITS-1:0] y_j;
-    sf_neuron_akida #(
-        .P_BITS(ACC_BITS),
-        .T_BITS(BIAS_BITS),
+        .LEAK_SUB(LEAK_SUB),
+        .DU(DU),
+        .DV(DV),
+        .VTH(VTH),
+        .BIAS_EXP(BIAS_EXP),
+        .WEIGHT_EXP(WEIGHT_EXP),
+        .DECAY_IMPL(DECAY_IMPL),
         .ACT_BITS(ACT_BITS),
         .STEP_M(STEP_M),
-        .STEP_F(STEP_F)
-    ) neuron_inst (
-        .p_i(fire_j),
-        .t_i(bias_rdata[j*BIAS_BITS +: BIAS_BITS]),
-        .y_o(y_j),
-        .valid_o(lane_spike[j])
-    );
-    assign lane_pay[j*OUT_PAY_BITS +: OUT_PAY_BITS] = y_j;
-    assign lane_v[j*V_BITS +: V_BITS] = fire_j;  // state "p"
-    assign lane_pend[j] = 1'b0;
-    /* verilator lint_off UNUSEDSIGNAL */
-    wire unused_state_j = ^{v_rdata[j*V_BITS +: V_BITS], pend_rdata[j]};  // stateless
-    /* verilator lint_on UNUSEDSIGNAL */
-    end else if (MODEL == 3) begin : g_akida2
-    // stateless: the lane's exact sum is this step's input sum << INPUT_SHIFT; the param word
-    // is {output_scale, bias}
-    localparam integer SUM_BITS = ACC_BITS + INPUT_SHIFT;
-    wire signed [SUM_BITS-1:0] sum_j;
-    if (INPUT_SHIFT > 0) begin : g_ishift
-        assign sum_j = {fire_j, {INPUT_SHIFT{1'b0}}};
-    end else begin : g_no_ishift
-        assign sum_j = fire_j;
-    end
-    wire [OUTPUT_BITS-1:0] y_j;
-    wire [BUFFER_BITS-1:0] acc_j;
-    sf_neuron_akida2 #(
-        .SUM_BITS(SUM_BITS),
-        .ACC_STAGE(1),
+        .STEP_F(STEP_F),
+        .INPUT_SHIFT(INPUT_SHIFT),
         .BUFFER_BITS(BUFFER_BITS),
         .BIAS_SHIFT(BIAS_SHIFT),
         .RELU(RELU),
@@ -428,57 +421,16 @@ for (j = 0; j < P; j = j + 1) begin : g_neuron
         .MAX_VALUE_SHIFT(MAX_VALUE_SHIFT),
         .OUT_SHIFT(OUT_SHIFT),
         .OUTPUT_BITS(OUTPUT_BITS)
-    ) neuron_inst (
-        .sum_i(sum_j),
-        .bias_i(bias_rdata[j*BIAS_BITS +: 8]),
-        .scale_i(bias_rdata[j*BIAS_BITS + 8 +: 8]),
-        .y_o(y_j),
-        .valid_o(lane_spike[j]),
-        .acc_o(acc_j)
+    ) lane_inst (
+        .acc_i(acc_fire[j*ACC_BITS +: ACC_BITS]),
+        .state_i(v_rdata[j*V_BITS +: V_BITS]),
+        .param_i(bias_rdata[j*BIAS_BITS +: BIAS_BITS]),
+        .pend_i(pend_rdata[j]),
+        .state_o(lane_v[j*V_BITS +: V_BITS]),
+        .spike_o(lane_spike[j]),
+        .pend_o(lane_pend[j]),
+        .pay_o(lane_pay[j*OUT_PAY_BITS +: OUT_PAY_BITS])
     );
-    assign lane_pay[j*OUT_PAY_BITS +: OUT_PAY_BITS] = y_j;
-    assign lane_v[j*V_BITS +: V_BITS] = acc_j;  // state "acc"
-    assign lane_pend[j] = 1'b0;
-    /* verilator lint_off UNUSEDSIGNAL */
-    wire unused_state_j = ^{v_rdata[j*V_BITS +: V_BITS], pend_rdata[j]};  // stateless
-    /* verilator lint_on UNUSEDSIGNAL */
-    end else begin : g_loihi2
-    // A = the summed input scaled by WEIGHT_EXP; only its low 18 bits reach u (wrap_24 of
-    // A << 6), so a left shift needs no extra width beyond what the lane takes
-    localparam integer A_BITS = (WEIGHT_EXP > 0) ? ACC_BITS + WEIGHT_EXP : ACC_BITS;
-    wire signed [A_BITS-1:0] a_j;
-    if (WEIGHT_EXP > 0) begin : g_wexp_up
-        assign a_j = {fire_j, {WEIGHT_EXP{1'b0}}};
-    end else if (WEIGHT_EXP < 0) begin : g_wexp_down
-        assign a_j = fire_j >>> (-WEIGHT_EXP);
-    end else begin : g_wexp_none
-        assign a_j = fire_j;
-    end
-    wire signed [23:0] u_o_j, v_o_j;
-    sf_neuron_loihi2 #(
-        .DU(DU),
-        .DV(DV),
-        .VTH(VTH),
-        .BIAS_EXP(BIAS_EXP),
-        .ACC_BITS(A_BITS),
-        .BIAS_BITS(BIAS_BITS),
-        .DECAY_IMPL(DECAY_IMPL)
-    ) neuron_inst (
-        .u_i(v_rdata[j*V_BITS+24 +: 24]),
-        .v_i(v_rdata[j*V_BITS +: 24]),
-        .a_i(a_j),
-        .bias_i(bias_rdata[j*BIAS_BITS +: BIAS_BITS]),
-        .u_o(u_o_j),
-        .v_o(v_o_j),
-        .spike_o(lane_spike[j])
-    );
-    assign lane_v[j*V_BITS +: V_BITS] = {u_o_j, v_o_j};
-    assign lane_pend[j] = 1'b0;
-    assign lane_pay[j*OUT_PAY_BITS +: OUT_PAY_BITS] = {OUT_PAY_BITS{1'b1}};  // binary: 1
-    /* verilator lint_off UNUSEDSIGNAL */
-    wire unused_pend_j = pend_rdata[j];  // loihi2 has no deferred reset
-    /* verilator lint_on UNUSEDSIGNAL */
-    end
 end
 endgenerate
 
@@ -508,7 +460,7 @@ wire [31:0] emit_neuron = {{(32-CHUNK_W){1'b0}}, echunk_reg} * P + {{(32-LANE_SE
 /* verilator lint_on UNUSEDSIGNAL */
 assign m_index = (state_reg == S_FEMIT) ? emit_neuron[OUT_IDX_W-1:0] : {OUT_IDX_W{1'b0}};
 generate
-if (MODEL >= 2) begin : g_pay
+if (PAYLOAD != 0) begin : g_pay
     // the value of the lane being emitted
     assign m_payload = (state_reg == S_FEMIT) ? epay_reg[emit_lane*OUT_PAY_BITS +: OUT_PAY_BITS]
                                                : {OUT_PAY_BITS{1'b0}};
@@ -653,8 +605,8 @@ always @* begin
         S_FEOT: begin
             if (m_ready) begin
                 state_next = S_INTEG;
-                // MODEL 1: the bank just integrated fires next step; the cleared one integrates
-                if (MODEL == 1) bank_next = ~bank_reg;
+                // DELAY_BANK: the bank just integrated fires next step; the cleared one integrates
+                if (DELAY_BANK != 0) bank_next = ~bank_reg;
             end
         end
         default: state_next = S_CLEAR;
@@ -684,8 +636,8 @@ always @(posedge clk) begin
     s3_chunk_reg  <= s2_chunk_reg;
     prod_reg      <= lane_prod;
 
-    // MODEL 1: only a write into the integrating bank can be what the integrate read needs
-    fwd_hit_reg   <= acc_we && (acc_waddr == st_raddr) && (MODEL != 1 || (!acc_wfire && !acc_wboth));
+    // DELAY_BANK: only a write into the integrating bank can be what the integrate read needs
+    fwd_hit_reg   <= acc_we && (acc_waddr == st_raddr) && (DELAY_BANK == 0 || (!acc_wfire && !acc_wboth));
     fwd_data_reg  <= acc_wdata;
 
     fb_v_reg      <= lane_v;
@@ -719,7 +671,7 @@ sf_ram_1r1w #(
 );
 
 generate
-if (MODEL != 1) begin : g_acc_one
+if (DELAY_BANK == 0) begin : g_acc_one
     sf_ram_1r1w #(
         .WIDTH(P*ACC_BITS), .DEPTH(C), .ADDR_W(CHUNK_W), .INIT_FILE(""), .STYLE(ACC_STYLE)
     ) acc_ram (
@@ -759,7 +711,7 @@ end
 endgenerate
 
 generate
-if (MODEL <= 1) begin : g_v
+if (HAS_STATE != 0) begin : g_v
     sf_ram_1r1w #(
         .WIDTH(P*V_BITS), .DEPTH(C), .ADDR_W(CHUNK_W), .INIT_FILE(""), .STYLE(V_STYLE)
     ) v_ram (
@@ -768,7 +720,7 @@ if (MODEL <= 1) begin : g_v
         .rd_en(st_re), .rd_addr(st_raddr), .rd_data(v_rdata)
     );
 end else begin : g_no_v
-    // stateless models keep no state: the debug port still shows each step's writes
+    // no state memory (HAS_STATE 0): the debug port still shows each step's writes
     assign v_rdata = {P*V_BITS{1'b0}};
 end
 if (HAS_BIAS != 0) begin : g_bias
@@ -782,7 +734,7 @@ if (HAS_BIAS != 0) begin : g_bias
 end else begin : g_no_bias
     assign bias_rdata = {P*BIAS_BITS{1'b0}};
 end
-if (RESET_MODE == 3) begin : g_pend
+if (HAS_PEND != 0) begin : g_pend
     sf_ram_1r1w #(
         .WIDTH(P), .DEPTH(C), .ADDR_W(CHUNK_W), .INIT_FILE(""), .STYLE(PEND_STYLE)
     ) pend_ram (

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <sstream>
+#include <stdexcept>
 
 #include "models/neuron_model.h"
 #include "util/files.h"
@@ -90,6 +91,91 @@ int reset_mode(ResetMode r) {
     case ResetMode::SubtractDeferred: return 3;
   }
   return 0;
+}
+
+// What an engine needs to host one layer's neuron model in its sf_neuron_lane lanes: the
+// model's name, the datapath properties the engine provides for it (derived here, once per
+// model; the lane checks them against the name at elaboration), and the model's own
+// constants. One function per model, so a neuron-model table can hold them.
+struct LaneConfig {
+  std::string model;        // sf_neuron_lane's MODEL
+  bool has_state = false;   // HAS_STATE: a v memory holds the state word between steps
+  bool delay_bank = false;  // DELAY_BANK: a second acc bank (one-step synaptic delay)
+  bool payload = false;     // PAYLOAD: multi-bit event values
+  bool has_pend = false;    // HAS_PEND: deferred-reset bits
+  std::string param_mem;    // suffix of the per-neuron parameter memory and its hex file
+  std::string params;       // the model's parameters, "    .NAME(value), ...,\n" lines
+};
+
+LaneConfig lane_iflif(const Layer& l) {
+  const IfLifParams& np = l.neuron.iflif;
+  LaneConfig c;
+  c.model = to_string(l.neuron.model);  // "if" or "lif"
+  c.has_state = true;
+  c.has_pend = np.reset == ResetMode::SubtractDeferred;
+  c.param_mem = ".bias";
+  std::ostringstream v;
+  v << "    .THRESHOLD(" << np.threshold << "), .FIRE_GT(" << (np.fire == FireRule::Gt ? 1 : 0)
+    << "), .RESET_MODE(" << reset_mode(np.reset) << "), .V_RESET(" << np.v_reset << "),\n"
+    << "    .LEAK_MODE(" << leak_mode(np.leak.kind) << "), .LEAK_SHIFT(" << np.leak.shift
+    << "), .LEAK_BETA(" << np.leak.beta << "), .LEAK_FRAC(" << np.leak.frac << "), .LEAK_SUB("
+    << np.leak.lambda << "),\n";
+  c.params = v.str();
+  return c;
+}
+
+LaneConfig lane_loihi2(const Layer& l, const LayerPlan& lp) {
+  const Loihi2Params& q = l.neuron.loihi2;
+  LaneConfig c;
+  c.model = "loihi2";
+  c.has_state = true;   // {u, v}
+  c.delay_bank = true;  // Loihi 2's one-step synaptic delay
+  c.param_mem = ".bias";
+  std::ostringstream v;
+  v << "    .DU(" << q.du << "), .DV(" << q.dv << "), .VTH(" << q.vth << "), .BIAS_EXP(" << q.bias_exp
+    << "), .WEIGHT_EXP(" << lp.hw_weight_exp << "), .DECAY_IMPL(" << lp.decay_impl << "),\n";
+  c.params = v.str();
+  return c;
+}
+
+LaneConfig lane_akida(const Layer& l, const LayerPlan& lp) {
+  const AkidaParams& q = l.neuron.akida;
+  LaneConfig c;
+  c.model = "akida";
+  c.payload = true;        // stateless, multi-bit events
+  c.param_mem = ".param";  // the thresholds
+  std::ostringstream v;
+  v << "    .ACT_BITS(" << q.act_bits << "), .STEP_M(" << lp.hw_step_m << "), .STEP_F(" << lp.hw_step_f
+    << "),\n";
+  c.params = v.str();
+  return c;
+}
+
+LaneConfig lane_akida2(const Layer& l) {
+  const Akida2Params& q = l.neuron.akida2;
+  LaneConfig c;
+  c.model = "akida2";
+  c.payload = true;        // stateless, multi-bit events
+  c.param_mem = ".param";  // {output_scale, bias}
+  std::ostringstream v;
+  v << "    .INPUT_SHIFT(" << q.input_shift << "), .BUFFER_BITS(" << q.buffer_bits << "), .BIAS_SHIFT("
+    << q.bias_shift << "),\n"
+    << "    .RELU(" << (q.relu ? 1 : 0) << "), .MAX_EN(" << (q.has_max_value ? 1 : 0) << "), .MAX_VALUE("
+    << (q.has_max_value ? q.max_value : 255) << "), .MAX_VALUE_SHIFT(" << q.max_value_shift
+    << "), .OUT_SHIFT(" << q.output_shift << "), .OUTPUT_BITS(" << q.output_bits << "),\n";
+  c.params = v.str();
+  return c;
+}
+
+LaneConfig lane_config(const Layer& l, const LayerPlan& lp) {
+  switch (l.neuron.model) {
+    case NeuronModel::If:
+    case NeuronModel::Lif: return lane_iflif(l);
+    case NeuronModel::Loihi2: return lane_loihi2(l, lp);
+    case NeuronModel::Akida: return lane_akida(l, lp);
+    case NeuronModel::Akida2: return lane_akida2(l);
+  }
+  throw std::logic_error("lane_config: unknown neuron model");
 }
 
 std::string vec(int w) { return w > 1 ? "[" + std::to_string(w - 1) + ":0] " : ""; }
@@ -229,7 +315,6 @@ std::string emit_top(const Network& net, const Plan& plan) {
   for (size_t k = 0; k < L; ++k) {
     const LayerPlan& lp = plan.layers[k];
     const Layer& l = net.layers[k];
-    const IfLifParams& np = l.neuron.iflif;
     const std::string ks = std::to_string(k);
     const std::string li = "l" + ks + "_";
     v << "/* layer " << k << ": '" << lp.name << "', " << lp.n_in << " -> " << lp.n_out << ", "
@@ -264,48 +349,28 @@ std::string emit_top(const Network& net, const Plan& plan) {
       else
         v << "assign " << li << "s_payload = 1'b1;\n";
     }
-    const Loihi2Params& q = l.neuron.loihi2;
-    const bool loihi2 = l.neuron.model == NeuronModel::Loihi2;
-    const bool akida = l.neuron.model == NeuronModel::Akida, akida2 = l.neuron.model == NeuronModel::Akida2;
+    const LaneConfig lane = lane_config(l, lp);
     const LoadPlan* load = load_of(plan, k);
-    const std::string bias_file = !lp.has_bias ? "" : lp.name + (akida || akida2 ? ".param.hex" : ".bias.hex");
-    const std::string bias_mem = akida || akida2 ? ".param" : ".bias";
+    const std::string bias_file = !lp.has_bias ? "" : lp.name + lane.param_mem + ".hex";
     v << "\nsf_dense_engine #(\n"
-      << "    .MODEL(" << (akida2 ? 3 : akida ? 2 : loihi2 ? 1 : 0) << "),\n"
+      << "    .MODEL(\"" << lane.model << "\"), .HAS_STATE(" << (lane.has_state ? 1 : 0) << "), .DELAY_BANK("
+      << (lane.delay_bank ? 1 : 0) << "), .PAYLOAD(" << (lane.payload ? 1 : 0) << "), .HAS_PEND("
+      << (lane.has_pend ? 1 : 0) << "),\n"
       << "    .N_IN(" << lp.n_in << "), .N_OUT(" << lp.n_out << "), .P(" << lp.P << "), .W_PACK(" << lp.w_pack
       << "),\n"
       << "    .IN_IDX_W(" << lp.in_idx_w << "), .OUT_IDX_W(" << lp.out_idx_w << "),\n"
       << "    .PAY_BITS(" << lp.pay_bits << "), .PAY_SIGNED(" << (lp.pay_signed ? 1 : 0) << "),\n"
       << "    .W_BITS(" << lp.w_bits << "), .ACC_BITS(" << lp.acc_bits << "), .V_BITS(" << lp.v_bits
       << "),\n"
-      << "    .BIAS_BITS(" << lp.bias_bits << "), .HAS_BIAS(" << (lp.has_bias ? 1 : 0) << "),\n"
-      << "    .THRESHOLD(" << np.threshold << "), .FIRE_GT(" << (np.fire == FireRule::Gt ? 1 : 0)
-      << "), .RESET_MODE(" << reset_mode(np.reset) << "), .V_RESET(" << np.v_reset << "),\n"
-      << "    .LEAK_MODE(" << leak_mode(np.leak.kind) << "), .LEAK_SHIFT(" << np.leak.shift
-      << "), .LEAK_BETA(" << np.leak.beta << "), .LEAK_FRAC(" << np.leak.frac << "), .LEAK_SUB("
-      << np.leak.lambda << "),\n"
-      << "    .DU(" << (loihi2 ? q.du : 0) << "), .DV(" << (loihi2 ? q.dv : 0) << "), .VTH("
-      << (loihi2 ? q.vth : 0) << "), .BIAS_EXP(" << (loihi2 ? q.bias_exp : 0) << "), .WEIGHT_EXP("
-      << (loihi2 ? lp.hw_weight_exp : 0) << "), .DECAY_IMPL(" << lp.decay_impl << "),\n";
-    if (akida) {
-      const AkidaParams& q = l.neuron.akida;
-      v << "    .OUT_PAY_BITS(" << lp.out_pay_bits << "), .ACT_BITS(" << q.act_bits << "), .STEP_M("
-        << lp.hw_step_m << "), .STEP_F(" << lp.hw_step_f << "),\n";
-    }
-    if (akida2) {
-      const Akida2Params& q = l.neuron.akida2;
-      v << "    .OUT_PAY_BITS(" << lp.out_pay_bits << "), .INPUT_SHIFT(" << q.input_shift << "), .BUFFER_BITS("
-        << q.buffer_bits << "), .BIAS_SHIFT(" << q.bias_shift << "),\n"
-        << "    .RELU(" << (q.relu ? 1 : 0) << "), .MAX_EN(" << (q.has_max_value ? 1 : 0) << "), .MAX_VALUE("
-        << (q.has_max_value ? q.max_value : 255) << "), .MAX_VALUE_SHIFT(" << q.max_value_shift
-        << "), .OUT_SHIFT(" << q.output_shift << "), .OUTPUT_BITS(" << q.output_bits << "),\n";
-    }
+      << "    .BIAS_BITS(" << lp.bias_bits << "), .HAS_BIAS(" << (lp.has_bias ? 1 : 0) << "), .OUT_PAY_BITS("
+      << lp.out_pay_bits << "),\n"
+      << lane.params;
     v << "    .WEIGHT_FILE(\"" << (load ? "" : lp.name + ".weights.hex") << "\"), .BIAS_FILE(\""
       << bias_file << "\"),\n"
       << "    .WEIGHT_STYLE(\"" << to_string(style_of(lp, ".weights")) << "\"), .ACC_STYLE(\""
       << to_string(style_of(lp, ".acc")) << "\"), .ACC1_STYLE(\"" << to_string(style_of(lp, ".acc1"))
       << "\"), .V_STYLE(\"" << to_string(style_of(lp, ".v"))
-      << "\"),\n    .BIAS_STYLE(\"" << to_string(style_of(lp, bias_mem)) << "\"), .PEND_STYLE(\""
+      << "\"),\n    .BIAS_STYLE(\"" << to_string(style_of(lp, lane.param_mem)) << "\"), .PEND_STYLE(\""
       << to_string(style_of(lp, ".pend")) << "\")\n"
       << ") l" << k << "_engine (\n"
       << "    .clk(clk), .rst(rst),\n"
@@ -457,8 +522,7 @@ EmitResult emit_verilog(const Network& net, const Plan& plan, const std::string&
     write_file_atomic(wf, weights_hex(l, lp));
     r.mem_files.push_back(wf);
     if (lp.has_bias) {
-      const bool param = l.neuron.model == NeuronModel::Akida || l.neuron.model == NeuronModel::Akida2;
-      std::string bf = dir + "/" + lp.name + (param ? ".param.hex" : ".bias.hex");
+      std::string bf = dir + "/" + lp.name + lane_config(l, lp).param_mem + ".hex";
       write_file_atomic(bf, bias_hex(l, lp));
       r.mem_files.push_back(bf);
     }
@@ -467,9 +531,9 @@ EmitResult emit_verilog(const Network& net, const Plan& plan, const std::string&
   write_file_atomic(r.top_file, emit_top(net, plan));
   write_file_atomic(dir + "/sf_probes.h", emit_probes(plan));
   const std::string t = absolute_path(templates_dir);
-  // every lane the engine can instantiate (tools resolve modules of untaken generate branches too)
+  // every model sf_neuron_lane can instantiate (tools resolve modules of untaken generate branches too)
   for (const char* f : {"sf_ram_1r1w.v", "sf_aer_fifo.v", "sf_neuron_iflif.v", "sf_neuron_loihi2.v",
-                        "sf_neuron_akida.v", "sf_neuron_akida2.v", "sf_dense_engine.v"})
+                        "sf_neuron_akida.v", "sf_neuron_akida2.v", "sf_neuron_lane.v", "sf_dense_engine.v"})
     r.rtl_files.push_back(t + "/" + f);
   r.rtl_files.push_back(absolute_path(final_dir + "/sf_top.v"));
   std::string list;

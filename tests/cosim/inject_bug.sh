@@ -83,17 +83,17 @@ echo "unmodified RTL, loihi2 network: pass"
 
 # 6. The acc banks never swap: the synaptic delay disappears.
 fresh_home
-mutate_rtl sf_dense_engine.v "if (MODEL == 1) bank_next = ~bank_reg;" "if (MODEL == 1) bank_next = bank_reg;"
+mutate_rtl sf_dense_engine.v "if (DELAY_BANK != 0) bank_next = ~bank_reg;" "if (DELAY_BANK != 0) bank_next = bank_reg;"
 expect_caught "loihi2 banks not swapped"
 
 # 7. u and v swapped in the lane's state word.
 fresh_home
-mutate_rtl sf_dense_engine.v "assign lane_v[j*V_BITS +: V_BITS] = {u_o_j, v_o_j};" "assign lane_v[j*V_BITS +: V_BITS] = {v_o_j, u_o_j};"
+mutate_rtl sf_neuron_lane.v "assign state_o = {u_o, v_o};" "assign state_o = {v_o, u_o};"
 expect_caught "loihi2 u/v swapped"
 
 # 8. weight_exp applied as a plain (truncating) division instead of the floor shift.
 fresh_home
-mutate_rtl sf_dense_engine.v "assign a_j = fire_j >>> (-WEIGHT_EXP);" "assign a_j = fire_j / (1 <<< (-WEIGHT_EXP));"
+mutate_rtl sf_neuron_lane.v "assign a = acc_i >>> (-WEIGHT_EXP);" "assign a = acc_i / (1 <<< (-WEIGHT_EXP));"
 expect_caught "loihi2 weight_exp rounds toward zero"
 
 # akida layers (multi-bit events through the FIFO; 14 lanes in the first layer)
@@ -114,7 +114,7 @@ mutate_rtl sf_dense_engine.v "            acc_wfire = 1'b1;
             acc_waddr = fchunk_reg;
             acc_wdata = {P*ACC_BITS{1'b0}};" "            acc_wfire = 1'b1;
             acc_waddr = fchunk_reg;
-            acc_wdata = (MODEL == 2) ? acc_fire : {P*ACC_BITS{1'b0}};"
+            acc_wdata = (PAYLOAD != 0) ? acc_fire : {P*ACC_BITS{1'b0}};"
 expect_caught "akida sums carried over"
 
 # akida2 layers (input_shift 6 on the second layer, signed outputs)
@@ -126,7 +126,7 @@ echo "unmodified RTL, akida2 network: pass"
 
 # 11. input_shift dropped: the lane sees the plain input sum.
 fresh_home
-mutate_rtl sf_dense_engine.v "assign sum_j = {fire_j, {INPUT_SHIFT{1'b0}}};" "assign sum_j = {{INPUT_SHIFT{fire_j[ACC_BITS-1]}}, fire_j};"
+mutate_rtl sf_neuron_lane.v "assign sum = {acc_i, {INPUT_SHIFT{1'b0}}};" "assign sum = {{INPUT_SHIFT{acc_i[ACC_BITS-1]}}, acc_i};"
 expect_caught "akida2 input_shift dropped"
 
 echo "all injected bugs caught ($backend)"
