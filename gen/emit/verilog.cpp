@@ -5,6 +5,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "layers/layer_kind.h"
 #include "models/neuron_model.h"
 #include "util/files.h"
 
@@ -73,117 +74,43 @@ std::string bias_hex(const Layer& l, const LayerPlan& lp) {
   return o.str();
 }
 
-int leak_mode(LeakKind k) {
-  switch (k) {
-    case LeakKind::None: return 0;
-    case LeakKind::Shift: return 1;
-    case LeakKind::Mult: return 2;
-    case LeakKind::Sub: return 3;
-  }
-  return 0;
-}
-
-int reset_mode(ResetMode r) {
-  switch (r) {
-    case ResetMode::Subtract: return 0;
-    case ResetMode::Zero: return 1;
-    case ResetMode::None: return 2;
-    case ResetMode::SubtractDeferred: return 3;
-  }
-  return 0;
-}
-
 // What an engine needs to host one layer's neuron model in its sf_neuron_lane lanes: the
-// model's name, the datapath properties the engine provides for it (derived here, once per
-// model; the lane checks them against the name at elaboration), and the model's own
-// constants. One function per model, so a neuron-model table can hold them.
+// model's name, the datapath properties the engine provides for it (from the model's
+// table entry; the lane checks them against the name at elaboration), and the model's
+// own constants (the entry's rtl_params).
 struct LaneConfig {
   std::string model;        // sf_neuron_lane's MODEL
   bool has_state = false;   // HAS_STATE: a v memory holds the state word between steps
   bool delay_bank = false;  // DELAY_BANK: a second acc bank (one-step synaptic delay)
   bool payload = false;     // PAYLOAD: multi-bit event values
   bool has_pend = false;    // HAS_PEND: deferred-reset bits
-  std::string param_mem;    // suffix of the per-neuron parameter memory and its hex file
+  MemRole param_mem = MemRole::Bias;  // the per-neuron parameter memory (its hex file: <layer>.<bias|param>.hex)
   std::string params;       // the model's parameters, "    .NAME(value), ...,\n" lines
 };
 
-LaneConfig lane_iflif(const Layer& l) {
-  const IfLifParams& np = l.neuron.iflif;
-  LaneConfig c;
-  c.model = to_string(l.neuron.model);  // "if" or "lif"
-  c.has_state = true;
-  c.has_pend = np.reset == ResetMode::SubtractDeferred;
-  c.param_mem = ".bias";
-  std::ostringstream v;
-  v << "    .THRESHOLD(" << np.threshold << "), .FIRE_GT(" << (np.fire == FireRule::Gt ? 1 : 0)
-    << "), .RESET_MODE(" << reset_mode(np.reset) << "), .V_RESET(" << np.v_reset << "),\n"
-    << "    .LEAK_MODE(" << leak_mode(np.leak.kind) << "), .LEAK_SHIFT(" << np.leak.shift
-    << "), .LEAK_BETA(" << np.leak.beta << "), .LEAK_FRAC(" << np.leak.frac << "), .LEAK_SUB("
-    << np.leak.lambda << "),\n";
-  c.params = v.str();
-  return c;
-}
-
-LaneConfig lane_loihi2(const Layer& l, const LayerPlan& lp) {
-  const Loihi2Params& q = l.neuron.loihi2;
-  LaneConfig c;
-  c.model = "loihi2";
-  c.has_state = true;   // {u, v}
-  c.delay_bank = true;  // Loihi 2's one-step synaptic delay
-  c.param_mem = ".bias";
-  std::ostringstream v;
-  v << "    .DU(" << q.du << "), .DV(" << q.dv << "), .VTH(" << q.vth << "), .BIAS_EXP(" << q.bias_exp
-    << "), .WEIGHT_EXP(" << lp.hw_weight_exp << "), .DECAY_IMPL(" << lp.decay_impl << "),\n";
-  c.params = v.str();
-  return c;
-}
-
-LaneConfig lane_akida(const Layer& l, const LayerPlan& lp) {
-  const AkidaParams& q = l.neuron.akida;
-  LaneConfig c;
-  c.model = "akida";
-  c.payload = true;        // stateless, multi-bit events
-  c.param_mem = ".param";  // the thresholds
-  std::ostringstream v;
-  v << "    .ACT_BITS(" << q.act_bits << "), .STEP_M(" << lp.hw_step_m << "), .STEP_F(" << lp.hw_step_f
-    << "),\n";
-  c.params = v.str();
-  return c;
-}
-
-LaneConfig lane_akida2(const Layer& l) {
-  const Akida2Params& q = l.neuron.akida2;
-  LaneConfig c;
-  c.model = "akida2";
-  c.payload = true;        // stateless, multi-bit events
-  c.param_mem = ".param";  // {output_scale, bias}
-  std::ostringstream v;
-  v << "    .INPUT_SHIFT(" << q.input_shift << "), .BUFFER_BITS(" << q.buffer_bits << "), .BIAS_SHIFT("
-    << q.bias_shift << "),\n"
-    << "    .RELU(" << (q.relu ? 1 : 0) << "), .MAX_EN(" << (q.has_max_value ? 1 : 0) << "), .MAX_VALUE("
-    << (q.has_max_value ? q.max_value : 255) << "), .MAX_VALUE_SHIFT(" << q.max_value_shift
-    << "), .OUT_SHIFT(" << q.output_shift << "), .OUTPUT_BITS(" << q.output_bits << "),\n";
-  c.params = v.str();
-  return c;
-}
-
 LaneConfig lane_config(const Layer& l, const LayerPlan& lp) {
-  switch (l.neuron.model) {
-    case NeuronModel::If:
-    case NeuronModel::Lif: return lane_iflif(l);
-    case NeuronModel::Loihi2: return lane_loihi2(l, lp);
-    case NeuronModel::Akida: return lane_akida(l, lp);
-    case NeuronModel::Akida2: return lane_akida2(l);
-  }
-  throw std::logic_error("lane_config: unknown neuron model");
+  const NeuronModelInfo& m = model_info(l);
+  LaneConfig c;
+  c.model = m.name;
+  c.has_state = !m.stateless;
+  c.delay_bank = m.synaptic_delay;
+  c.payload = m.graded_events;
+  c.has_pend = m.needs_pending(l);
+  c.param_mem = m.stateless ? MemRole::Param : MemRole::Bias;
+  c.params = m.rtl_params(l, lp);
+  return c;
 }
+
+// The file suffix of a parameter memory.
+const char* param_suffix(MemRole r) { return r == MemRole::Param ? ".param" : ".bias"; }
 
 std::string vec(int w) { return w > 1 ? "[" + std::to_string(w - 1) + ":0] " : ""; }
 
-MemStyle style_of(const LayerPlan& lp, const std::string& suffix) {
-  for (const MemPlan& m : lp.mems)
-    if (m.name == lp.name + suffix) return m.style;
-  return MemStyle::Block;
+// Where the layer's memory of that role lives (block when the layer has none:
+// the engine then instantiates no such memory).
+MemStyle style_of(const LayerPlan& lp, MemRole role) {
+  const MemPlan* m = lp.mem(role);
+  return m ? m->style : MemStyle::Block;
 }
 
 // Width of a chunk address, as sf_dense_engine's CHUNK_W.
@@ -351,8 +278,8 @@ std::string emit_top(const Network& net, const Plan& plan) {
     }
     const LaneConfig lane = lane_config(l, lp);
     const LoadPlan* load = load_of(plan, k);
-    const std::string bias_file = !lp.has_bias ? "" : lp.name + lane.param_mem + ".hex";
-    v << "\nsf_dense_engine #(\n"
+    const std::string bias_file = !lp.has_bias ? "" : lp.name + param_suffix(lane.param_mem) + ".hex";
+    v << "\n" << kind_info(l).rtl_engine << " #(\n"
       << "    .MODEL(\"" << lane.model << "\"), .HAS_STATE(" << (lane.has_state ? 1 : 0) << "), .DELAY_BANK("
       << (lane.delay_bank ? 1 : 0) << "), .PAYLOAD(" << (lane.payload ? 1 : 0) << "), .HAS_PEND("
       << (lane.has_pend ? 1 : 0) << "),\n"
@@ -367,11 +294,11 @@ std::string emit_top(const Network& net, const Plan& plan) {
       << lane.params;
     v << "    .WEIGHT_FILE(\"" << (load ? "" : lp.name + ".weights.hex") << "\"), .BIAS_FILE(\""
       << bias_file << "\"),\n"
-      << "    .WEIGHT_STYLE(\"" << to_string(style_of(lp, ".weights")) << "\"), .ACC_STYLE(\""
-      << to_string(style_of(lp, ".acc")) << "\"), .ACC1_STYLE(\"" << to_string(style_of(lp, ".acc1"))
-      << "\"), .V_STYLE(\"" << to_string(style_of(lp, ".v"))
+      << "    .WEIGHT_STYLE(\"" << to_string(style_of(lp, MemRole::Weights)) << "\"), .ACC_STYLE(\""
+      << to_string(style_of(lp, MemRole::Acc)) << "\"), .ACC1_STYLE(\"" << to_string(style_of(lp, MemRole::AccDelayed))
+      << "\"), .V_STYLE(\"" << to_string(style_of(lp, MemRole::State))
       << "\"),\n    .BIAS_STYLE(\"" << to_string(style_of(lp, lane.param_mem)) << "\"), .PEND_STYLE(\""
-      << to_string(style_of(lp, ".pend")) << "\")\n"
+      << to_string(style_of(lp, MemRole::Pending)) << "\")\n"
       << ") l" << k << "_engine (\n"
       << "    .clk(clk), .rst(rst),\n"
       << "    .s_valid(" << li << "s_valid), .s_ready(" << li << "s_ready), .s_eot(" << li
@@ -522,7 +449,7 @@ EmitResult emit_verilog(const Network& net, const Plan& plan, const std::string&
     write_file_atomic(wf, weights_hex(l, lp));
     r.mem_files.push_back(wf);
     if (lp.has_bias) {
-      std::string bf = dir + "/" + lp.name + lane_config(l, lp).param_mem + ".hex";
+      std::string bf = dir + "/" + lp.name + param_suffix(lane_config(l, lp).param_mem) + ".hex";
       write_file_atomic(bf, bias_hex(l, lp));
       r.mem_files.push_back(bf);
     }
@@ -531,10 +458,16 @@ EmitResult emit_verilog(const Network& net, const Plan& plan, const std::string&
   write_file_atomic(r.top_file, emit_top(net, plan));
   write_file_atomic(dir + "/sf_probes.h", emit_probes(plan));
   const std::string t = absolute_path(templates_dir);
-  // every model sf_neuron_lane can instantiate (tools resolve modules of untaken generate branches too)
-  for (const char* f : {"sf_ram_1r1w.v", "sf_aer_fifo.v", "sf_neuron_iflif.v", "sf_neuron_loihi2.v",
-                        "sf_neuron_akida.v", "sf_neuron_akida2.v", "sf_neuron_lane.v", "sf_dense_engine.v"})
-    r.rtl_files.push_back(t + "/" + f);
+  // the memories and the FIFO, every model's lane that sf_neuron_lane can instantiate (tools
+  // resolve modules of untaken generate branches too), the lane selector, every engine
+  std::vector<std::string> modules = {"sf_ram_1r1w", "sf_aer_fifo"};
+  const auto add = [&modules](const std::string& m) {
+    if (std::find(modules.begin(), modules.end(), m) == modules.end()) modules.push_back(m);
+  };
+  for (const NeuronModelInfo* m : neuron_models()) add(m->rtl_lane);
+  add("sf_neuron_lane");
+  for (const LayerKindInfo* k : layer_kinds()) add(k->rtl_engine);
+  for (const std::string& m : modules) r.rtl_files.push_back(t + "/" + m + ".v");
   r.rtl_files.push_back(absolute_path(final_dir + "/sf_top.v"));
   std::string list;
   for (const std::string& f : r.rtl_files) list += f + "\n";

@@ -3,6 +3,7 @@
 // p = sum(w x) - T, with unsigned act_bits events. RTL lane sf_neuron_akida;
 // no HLS template.
 #include <algorithm>
+#include <sstream>
 
 #include "ir/bits.h"
 #include "ir/error.h"
@@ -130,6 +131,13 @@ std::string threshold_text(const Layer& /*l*/, const std::string& /*error*/) {
   return "thresholds per neuron (bias folded in)";
 }
 
+std::string rtl_params(const Layer& l, const gen::LayerPlan& lp) {
+  std::ostringstream v;
+  v << "    .ACT_BITS(" << l.neuron.akida.act_bits << "), .STEP_M(" << lp.hw_step_m << "), .STEP_F(" << lp.hw_step_f
+    << "),\n";
+  return v.str();
+}
+
 NeuronModelInfo make() {
   NeuronModelInfo m{};
   m.id = NeuronModel::Akida;
@@ -162,6 +170,7 @@ NeuronModelInfo make() {
   m.report_key = "akida";
   m.report_section = akida_family_report;
   m.summary_extra = graded_events_summary;
+  m.rtl_params = rtl_params;
   m.rtl_lane = "sf_neuron_akida";
   m.hls_template = nullptr;
   m.hls_refusal = "(stateless, multi-bit events) has no HLS template yet";

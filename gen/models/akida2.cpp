@@ -3,6 +3,7 @@
 // optional (bounded) ReLU, per-neuron uint8 output scale and a rounding output
 // shift; 4 or 8-bit events. RTL lane sf_neuron_akida2; no HLS template.
 #include <algorithm>
+#include <sstream>
 
 #include "ir/error.h"
 #include "models/entries.h"
@@ -135,6 +136,17 @@ std::string threshold_text(const Layer& l, const std::string& error) {
          ", threshold error " + error + ")";
 }
 
+std::string rtl_params(const Layer& l, const gen::LayerPlan& /*lp*/) {
+  const Akida2Params& q = l.neuron.akida2;
+  std::ostringstream v;
+  v << "    .INPUT_SHIFT(" << q.input_shift << "), .BUFFER_BITS(" << q.buffer_bits << "), .BIAS_SHIFT("
+    << q.bias_shift << "),\n"
+    << "    .RELU(" << (q.relu ? 1 : 0) << "), .MAX_EN(" << (q.has_max_value ? 1 : 0) << "), .MAX_VALUE("
+    << (q.has_max_value ? q.max_value : 255) << "), .MAX_VALUE_SHIFT(" << q.max_value_shift
+    << "), .OUT_SHIFT(" << q.output_shift << "), .OUTPUT_BITS(" << q.output_bits << "),\n";
+  return v.str();
+}
+
 NeuronModelInfo make() {
   NeuronModelInfo m{};
   m.id = NeuronModel::Akida2;
@@ -167,6 +179,7 @@ NeuronModelInfo make() {
   m.report_key = "akida";
   m.report_section = akida_family_report;
   m.summary_extra = graded_events_summary;
+  m.rtl_params = rtl_params;
   m.rtl_lane = "sf_neuron_akida2";
   m.hls_template = nullptr;
   m.hls_refusal = "(stateless, multi-bit events) has no HLS template yet";

@@ -1,6 +1,7 @@
 // The `if` and `lif` models (docs/semantics.md): one parameter struct, one RTL
 // lane (sf_neuron_iflif), one HLS template; `if` is `lif` without a leak.
 #include <algorithm>
+#include <sstream>
 
 #include "models/entries.h"
 #include "models/neuron_model.h"
@@ -112,6 +113,38 @@ std::string threshold_text(const Layer& l, const std::string& error) {
   return "threshold " + std::to_string(l.neuron.iflif.threshold) + " (error " + error + ")";
 }
 
+// sf_neuron_iflif's encodings of the leak and reset kinds
+int leak_mode(LeakKind k) {
+  switch (k) {
+    case LeakKind::None: return 0;
+    case LeakKind::Shift: return 1;
+    case LeakKind::Mult: return 2;
+    case LeakKind::Sub: return 3;
+  }
+  return 0;
+}
+
+int reset_mode(ResetMode r) {
+  switch (r) {
+    case ResetMode::Subtract: return 0;
+    case ResetMode::Zero: return 1;
+    case ResetMode::None: return 2;
+    case ResetMode::SubtractDeferred: return 3;
+  }
+  return 0;
+}
+
+std::string rtl_params(const Layer& l, const gen::LayerPlan& /*lp*/) {
+  const IfLifParams& np = l.neuron.iflif;
+  std::ostringstream v;
+  v << "    .THRESHOLD(" << np.threshold << "), .FIRE_GT(" << (np.fire == FireRule::Gt ? 1 : 0)
+    << "), .RESET_MODE(" << reset_mode(np.reset) << "), .V_RESET(" << np.v_reset << "),\n"
+    << "    .LEAK_MODE(" << leak_mode(np.leak.kind) << "), .LEAK_SHIFT(" << np.leak.shift
+    << "), .LEAK_BETA(" << np.leak.beta << "), .LEAK_FRAC(" << np.leak.frac << "), .LEAK_SUB("
+    << np.leak.lambda << "),\n";
+  return v.str();
+}
+
 NeuronModelInfo make(NeuronModel id, const char* name) {
   NeuronModelInfo m{};
   m.id = id;
@@ -144,6 +177,7 @@ NeuronModelInfo make(NeuronModel id, const char* name) {
   m.report_key = nullptr;
   m.report_section = nullptr;
   m.summary_extra = no_summary_extra;
+  m.rtl_params = rtl_params;
   m.rtl_lane = "sf_neuron_iflif";
   m.hls_template = "neuron_iflif.h";
   m.hls_refusal = nullptr;

@@ -2,6 +2,7 @@
 // Dense process): 24-bit u and v, one step of synaptic delay, prepared weights
 // in -256..255. RTL lane sf_neuron_loihi2; no HLS template.
 #include <algorithm>
+#include <sstream>
 
 #include "ir/bits.h"
 #include "models/entries.h"
@@ -102,6 +103,14 @@ std::string summary_extra(const Layer& /*l*/, const gen::LayerPlan& lp) {
   return ", decays " + (lp.decay_impl == 0 ? "multiply (" + std::to_string(lp.dsp) + " DSP, modelled)" : std::string("shift-add"));
 }
 
+std::string rtl_params(const Layer& l, const gen::LayerPlan& lp) {
+  const Loihi2Params& q = l.neuron.loihi2;
+  std::ostringstream v;
+  v << "    .DU(" << q.du << "), .DV(" << q.dv << "), .VTH(" << q.vth << "), .BIAS_EXP(" << q.bias_exp
+    << "), .WEIGHT_EXP(" << lp.hw_weight_exp << "), .DECAY_IMPL(" << lp.decay_impl << "),\n";
+  return v.str();
+}
+
 NeuronModelInfo make() {
   NeuronModelInfo m{};
   m.id = NeuronModel::Loihi2;
@@ -134,6 +143,7 @@ NeuronModelInfo make() {
   m.report_key = "loihi2";
   m.report_section = report_section;
   m.summary_extra = summary_extra;
+  m.rtl_params = rtl_params;
   m.rtl_lane = "sf_neuron_loihi2";
   m.hls_template = nullptr;
   m.hls_refusal = "has no HLS template yet";

@@ -127,7 +127,10 @@ struct NeuronModelInfo {
   json (*report_section)(const Layer& l, const gen::LayerPlan& lp);
   std::string (*summary_extra)(const Layer& l, const gen::LayerPlan& lp);
   // --- backends ---
-  const char* rtl_lane;      // rtl_templates/<rtl_lane>.v
+  const char* rtl_lane;      // rtl_templates/<rtl_lane>.v, which sf_neuron_lane selects by `name`
+  // The model's own parameters of sf_neuron_lane (through the engine), as
+  // "    .NAME(value), ...,\n" lines of the engine's instantiation.
+  std::string (*rtl_params)(const Layer& l, const gen::LayerPlan& lp);
   const char* hls_template;  // hls/include/sf_hls/<hls_template>, or null: refused
   const char* hls_refusal;   // why, when hls_template is null
 };
