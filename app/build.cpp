@@ -71,11 +71,7 @@ BoardSetup board_setup(const BoardArgs& args) {
 gen::PlanOptions board_plan_options(const board::Board& board, const std::string& parallel) {
   gen::PlanOptions po = plan_options(parallel);
   po.have_capacity = true;
-  po.capacity.luts = board.capacity.lut;
-  po.capacity.ff = board.capacity.ff;
-  po.capacity.ebr = board.capacity.ebr;
-  po.capacity.spram = board.capacity.spram;
-  po.capacity.dsp = board.capacity.dsp;
+  po.capacity = board::plan_capacity(board);
   return po;
 }
 

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "board/board.h"
 #include "golden.h"
 #include "ir/error.h"
 #include "util/files.h"
@@ -24,8 +25,13 @@ std::string source_dir() {
   return env && *env ? env : SPIKEFORGE_SOURCE_DIR;
 }
 
+// Without --board the design is planned for the default board's device (an
+// iCE40UP5K): `auto` lanes stay within it, but nothing fails for not fitting.
+constexpr const char* kDefaultBoard = "icebreaker";
+
 gen::PlanOptions plan_options(const std::string& parallel) {
   gen::PlanOptions po;
+  po.capacity = board::plan_capacity(board::load_board(kDefaultBoard, source_dir() + "/fpga_boards"));
   if (parallel != "auto") {
     try {
       size_t used = 0;

@@ -1,5 +1,7 @@
 #include "board/board.h"
 
+#include <stdexcept>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -72,6 +74,29 @@ std::vector<std::string> list_boards(const std::string& boards_dir) {
   return names;
 }
 
+gen::MemoryGeometry family_memory(const std::string& family) {
+  gen::MemoryGeometry g;
+  if (family == "ice40") {
+    g.block_shapes = {{16, 256}, {8, 512}, {4, 1024}, {2, 2048}};
+    g.huge_words = 16384;
+    g.huge_width = 16;
+    g.huge_max_cols = 4;
+    return g;
+  }
+  throw std::logic_error("family_memory: no memory description for family \"" + family + "\"");
+}
+
+gen::Capacity plan_capacity(const Board& board) {
+  gen::Capacity c;
+  c.luts = board.capacity.lut;
+  c.ff = board.capacity.ff;
+  c.ebr = board.capacity.ebr;
+  c.spram = board.capacity.spram;
+  c.dsp = board.capacity.dsp;
+  c.mem = board.memory;
+  return c;
+}
+
 Board load_board(const std::string& name, const std::string& boards_dir) {
   fs::path dir = fs::absolute(fs::path(boards_dir) / name).lexically_normal();
   if (!valid_board_name(name) || !fs::exists(dir / "board.json"))
@@ -93,6 +118,7 @@ Board load_board(const std::string& name, const std::string& boards_dir) {
   if (b.name != name) c.fail("name", "\"" + b.name + "\"", "\"" + name + "\" (the folder name)");
   b.description = doc.contains("description") ? c.get_string(doc, "description") : "";
   b.family = c.get_enum(doc, "family", {"ice40"}, nullptr);
+  b.memory = family_memory(b.family);
   b.device = c.get_string(doc, "device");
   b.package = c.get_string(doc, "package");
   b.clock_hz = static_cast<double>(c.get_int(doc, "clock_hz", 1000000, 1000000000));

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "ir/hw_plan.h"
+
 namespace sf::board {
 
 // One board pin used by the wrapper, by role (clk, uart_rx, ...).
@@ -38,6 +40,7 @@ struct Board {
   int default_baud = 0;
   std::map<std::string, Pin> pins;  // role -> pin; roles: see kPinRoles
   Capacity capacity;
+  gen::MemoryGeometry memory;  // the family's block RAM shapes and SPRAM (family_memory)
   std::string dir;               // absolute folder of board.json
   std::string constraints_path;  // absolute .pcf path
   std::string pll_module;        // Verilog module wrapping the vendor PLL
@@ -56,6 +59,15 @@ extern const std::vector<std::string> kPinRoles;
 // its constraints file. InputError on an unknown board (listing the known ones),
 // a malformed file, or a pin that the constraints file places elsewhere.
 Board load_board(const std::string& name, const std::string& boards_dir);
+
+// The memories every device of a family has: the block RAM's aspect ratios, the
+// SPRAM's words and width (none where the family has no SPRAM), and how many
+// SPRAMs a memory may span (what the load port carries). ice40: 4 kbit EBR as
+// 256x16, 512x8, 1024x4 or 2048x2; UltraPlus SPRAM 16K x 16, up to 4 wide.
+gen::MemoryGeometry family_memory(const std::string& family);
+
+// The device the planner fits: the board's resources and its family's memories.
+gen::Capacity plan_capacity(const Board& board);
 
 // Names of the folders under `boards_dir` that hold a board.json, sorted.
 std::vector<std::string> list_boards(const std::string& boards_dir);

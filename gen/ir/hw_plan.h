@@ -3,8 +3,10 @@
 // emitters, the cycle model and the table entries (gen/models, gen/layers) read it.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ir/network.h"
@@ -104,14 +106,33 @@ struct LayerPlan {
   int est_luts = 0;            // modelled, not measured: lanes and flip-flop memories
 };
 
+// The memories of a device family (its board description: gen/board's family
+// table), and how many blocks a memory of `width` x `depth` bits takes.
+struct MemoryGeometry {
+  std::vector<std::pair<int, int>> block_shapes;  // block RAM (EBR) aspect ratios {width, depth}
+  int huge_words = 0, huge_width = 0;             // one SPRAM (0: the family has none)
+  int huge_max_cols = 0;                          // the widest SPRAM memory, in SPRAMs side by side
+  int block_count(int width, int depth) const {
+    int64_t best = INT64_MAX;
+    for (const auto& s : block_shapes) best = std::min(best, up(width, s.first) * up(depth, s.second));
+    return static_cast<int>(best);
+  }
+  int huge_count(int width, int depth) const {
+    return huge_words > 0 ? static_cast<int>(up(width, huge_width) * up(depth, huge_words)) : 0;
+  }
+  static int64_t up(int64_t a, int64_t b) { return (a + b - 1) / b; }
+};
+
+// The device a design is planned for: its resources and memory geometry.
 struct Capacity {
   int luts = 0, ff = 0, ebr = 0, spram = 0, dsp = 0;
+  MemoryGeometry mem;
 };
 
 struct PlanOptions {
   int parallel = 0;           // 0: per layer (the layer's own setting, else auto); > 0: every layer, capped at its size
-  bool have_capacity = false; // a board was given: fit its resources
-  Capacity capacity;
+  bool have_capacity = false; // a board was given: the design must fit it (else `auto` only stays within it)
+  Capacity capacity;          // required: the board's, or the default board's when none is given (app/)
   double lut_budget = 0.6;    // share of the LUTs (and flip-flops) `auto` may spend
 };
 

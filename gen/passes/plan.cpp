@@ -15,33 +15,20 @@ constexpr int kMaxAccBits = 48;
 constexpr int kMaxLanes = 64;
 // Memories at or below this many bits go to flip-flops: an EBR would be mostly empty.
 constexpr int64_t kLogicMemBits = 256;
-// iCE40 SPRAM: 16K words of 16 bits. A weight memory goes there only up to 4
-// columns (64 bits, what the load port carries and an UP5K has).
-constexpr int kSpramWords = 16384, kSpramWidth = 16, kMaxSpramCols = 4;
+// The device's block RAM shapes and SPRAM come from its board description
+// (PlanOptions::capacity.mem); a weight memory goes to SPRAM only up to
+// huge_max_cols SPRAMs side by side (what the load port carries).
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
-// iCE40 EBR: 4 kbit, as 256x16, 512x8, 1024x4 or 2048x2.
-int ebr_blocks(int width, int depth) {
-  static const int kConfigs[][2] = {{16, 256}, {8, 512}, {4, 1024}, {2, 2048}};
-  int64_t best = INT64_MAX;
-  for (const auto& c : kConfigs)
-    best = std::min(best, ceil_div(width, c[0]) * ceil_div(depth, c[1]));
-  return static_cast<int>(best);
-}
-
-int spram_blocks(int width, int depth) {
-  return static_cast<int>(ceil_div(width, kSpramWidth) * ceil_div(depth, kSpramWords));
-}
-
-MemPlan make_mem(const std::string& name, MemRole role, int width, int depth) {
+MemPlan make_mem(const MemoryGeometry& g, const std::string& name, MemRole role, int width, int depth) {
   MemPlan m;
   m.name = name;
   m.role = role;
   m.width = width;
   m.depth = depth;
   m.style = m.bits() <= kLogicMemBits ? MemStyle::Logic : MemStyle::Block;
-  m.ebr = m.style == MemStyle::Block ? ebr_blocks(width, depth) : 0;
+  m.ebr = m.style == MemStyle::Block ? g.block_count(width, depth) : 0;
   return m;
 }
 
@@ -51,10 +38,10 @@ int logic_mem_luts(const MemPlan& m) {
   return static_cast<int>(std::min<int64_t>(m.bits() + int64_t{m.width} * (m.depth / 2), INT32_MAX));
 }
 
-void set_style(MemPlan& m, MemStyle style) {
+void set_style(const MemoryGeometry& g, MemPlan& m, MemStyle style) {
   m.style = style;
-  m.ebr = style == MemStyle::Block ? ebr_blocks(m.width, m.depth) : 0;
-  m.spram = style == MemStyle::Huge ? spram_blocks(m.width, m.depth) : 0;
+  m.ebr = style == MemStyle::Block ? g.block_count(m.width, m.depth) : 0;
+  m.spram = style == MemStyle::Huge ? g.huge_count(m.width, m.depth) : 0;
 }
 
 // Proves the range of the input sum over every subset of one step's events
@@ -131,11 +118,12 @@ int total_luts(const Plan& plan) {
 // hold the fewest bits per block go back to flip-flops. When that cannot fit the
 // blocks either, weight memories go to SPRAM first (the one freeing the most
 // blocks, while SPRAMs last), then the rest as before.
-void place_memories(Plan& plan, int ebr_capacity, int spram_capacity, int64_t ff_capacity, bool use_spram) {
+void place_memories(const MemoryGeometry& g, Plan& plan, int ebr_capacity, int spram_capacity, int64_t ff_capacity,
+                    bool use_spram) {
   std::vector<MemPlan*> all;
   for (LayerPlan& lp : plan.layers)
     for (MemPlan& m : lp.mems) {
-      set_style(m, m.bits() <= kLogicMemBits ? MemStyle::Logic : MemStyle::Block);
+      set_style(g, m, m.bits() <= kLogicMemBits ? MemStyle::Logic : MemStyle::Block);
       all.push_back(&m);
     }
   if (use_spram) {
@@ -145,11 +133,11 @@ void place_memories(Plan& plan, int ebr_capacity, int spram_capacity, int64_t ff
       MemPlan* best = nullptr;
       for (MemPlan* m : all)
         if (m->style == MemStyle::Block && m->role == MemRole::Weights &&
-            ceil_div(m->width, kSpramWidth) <= kMaxSpramCols && spram_blocks(m->width, m->depth) <= left &&
+            ceil_div(m->width, g.huge_width) <= g.huge_max_cols && g.huge_count(m->width, m->depth) <= left &&
             (!best || m->ebr > best->ebr))
           best = m;
       if (!best) break;
-      set_style(*best, MemStyle::Huge);
+      set_style(g, *best, MemStyle::Huge);
     }
   }
   while (total_ebr(plan) > ebr_capacity) {
@@ -161,7 +149,7 @@ void place_memories(Plan& plan, int ebr_capacity, int spram_capacity, int64_t ff
           (!worst || m->bits() * worst->ebr < worst->bits() * m->ebr))
         worst = m;
     if (!worst) break;
-    set_style(*worst, MemStyle::Logic);
+    set_style(g, *worst, MemStyle::Logic);
   }
   for (;;) {
     const int spare = ebr_capacity - total_ebr(plan);
@@ -169,12 +157,12 @@ void place_memories(Plan& plan, int ebr_capacity, int spram_capacity, int64_t ff
     double best_gain = 0;
     for (MemPlan* m : all) {
       if (m->style != MemStyle::Logic || m->bits() <= kLogicMemBits) continue;
-      const int need = ebr_blocks(m->width, m->depth);
+      const int need = g.block_count(m->width, m->depth);
       const double gain = static_cast<double>(logic_mem_luts(*m)) / need;
       if (need <= spare && gain > best_gain) best = m, best_gain = gain;
     }
     if (!best) break;
-    set_style(*best, MemStyle::Block);
+    set_style(g, *best, MemStyle::Block);
   }
   for (LayerPlan& lp : plan.layers) update_luts(lp);
 }
@@ -182,8 +170,8 @@ void place_memories(Plan& plan, int ebr_capacity, int spram_capacity, int64_t ff
 // Flip-flops first, as a design without SPRAM needs no weight load; SPRAM only
 // when that does not fit the blocks.
 void place_memories(Plan& plan, const Capacity& cap, int64_t ff_capacity) {
-  place_memories(plan, cap.ebr, cap.spram, ff_capacity, false);
-  if (total_ebr(plan) > cap.ebr && cap.spram > 0) place_memories(plan, cap.ebr, cap.spram, ff_capacity, true);
+  place_memories(cap.mem, plan, cap.ebr, cap.spram, ff_capacity, false);
+  if (total_ebr(plan) > cap.ebr && cap.spram > 0) place_memories(cap.mem, plan, cap.ebr, cap.spram, ff_capacity, true);
 }
 
 // Numbers the SPRAM weight memories on the load port.
@@ -210,25 +198,25 @@ void plan_loads(Plan& plan) {
 }
 
 // The memories the layer's engine asks for, and the engine's and lanes' cost.
-void plan_memories(const Layer& l, LayerPlan& lp) {
+void plan_memories(const MemoryGeometry& g, const Layer& l, LayerPlan& lp) {
   const LayerKindInfo& kind = kind_info(l);
   const NeuronModelInfo& info = model_info(l);
   lp.mems.clear();
-  for (const MemRequest& r : kind.memories(l, info, lp)) lp.mems.push_back(make_mem(l.name + r.suffix, r.role, r.width, r.depth));
+  for (const MemRequest& r : kind.memories(l, info, lp)) lp.mems.push_back(make_mem(g, l.name + r.suffix, r.role, r.width, r.depth));
   lp.dsp = kind.engine_dsp(lp) + lp.P * info.lane_dsp(l, lane_cost_in(lp));
   lp.lane_luts = kind.control_luts + lp.P * info.lane_luts(l, lane_cost_in(lp));
   update_luts(lp);
 }
 
 // Chunks of P * w_bits bits that one 16-bit SPRAM word holds (at least 1).
-int spram_pack_of(int P, int w_bits) { return std::max(1, kSpramWidth / (P * w_bits)); }
+int spram_pack_of(const MemoryGeometry& g, int P, int w_bits) { return std::max(1, g.huge_width / (P * w_bits)); }
 
-void set_parallel(const Layer& l, LayerPlan& lp, int P) {
+void set_parallel(const MemoryGeometry& g, const Layer& l, LayerPlan& lp, int P) {
   lp.P = P;
   lp.C = static_cast<int>(ceil_div(l.n_out, P));
   // never more chunks per word than the layer has (the engine requires W_PACK <= C)
-  lp.w_pack = std::min(lp.C, l.weight_pack > 0 ? l.weight_pack : lp.spram_pack ? spram_pack_of(P, lp.w_bits) : 1);
-  plan_memories(l, lp);
+  lp.w_pack = std::min(lp.C, l.weight_pack > 0 ? l.weight_pack : lp.spram_pack ? spram_pack_of(g, P, lp.w_bits) : 1);
+  plan_memories(g, l, lp);
 }
 
 }  // namespace
@@ -243,6 +231,9 @@ const char* to_string(MemStyle s) {
 }
 
 Plan plan_network(const Network& net, const PlanOptions& opt, const std::string& net_file) {
+  if (opt.capacity.luts <= 0 || opt.capacity.mem.block_shapes.empty())
+    throw std::logic_error("plan_network: PlanOptions::capacity names no device (it comes from a board description)");
+  const Capacity& cap = opt.capacity;  // the device: lanes and memories fit it
   Plan plan;
   // events carry values through the FIFOs and on the output stream (one model
   // family per network, so the first layer says it)
@@ -309,7 +300,7 @@ Plan plan_network(const Network& net, const PlanOptions& opt, const std::string&
     if (P > kMaxLanes)
       throw InputError(net_file + ": layer '" + l.name + "': parallel: found " + std::to_string(P) +
                        ", expected at most " + std::to_string(kMaxLanes) + " lanes");
-    set_parallel(l, lp, P > 0 ? P : 1);
+    set_parallel(cap.mem, l, lp, P > 0 ? P : 1);
     if (k + 1 < net.layers.size()) {
       lp.has_fifo = true;
       // Room for two timesteps of events (plus markers) when that is cheap,
@@ -319,7 +310,7 @@ Plan plan_network(const Network& net, const PlanOptions& opt, const std::string&
       if (lp.fifo_depth > 512) lp.fifo_depth = static_cast<int>(int64_t{1} << clog2(one));
       lp.fifo_addr_w = clog2(lp.fifo_depth);
       // {payload, index, eot}: akida events carry their value to the next layer
-      lp.fifo_mem = make_mem(l.name + ".fifo", MemRole::Fifo, 1 + lp.out_idx_w + (graded ? lp.out_pay_bits : 0),
+      lp.fifo_mem = make_mem(cap.mem, l.name + ".fifo", MemRole::Fifo, 1 + lp.out_idx_w + (graded ? lp.out_pay_bits : 0),
                              lp.fifo_depth);
     }
     plan.layers.push_back(lp);
@@ -336,8 +327,6 @@ Plan plan_network(const Network& net, const PlanOptions& opt, const std::string&
   std::vector<bool> automatic(net.layers.size());
   for (size_t k = 0; k < net.layers.size(); ++k)
     automatic[k] = opt.parallel <= 0 && net.layers[k].parallel <= 0;
-  // Without a board, stay within an iCE40UP5K.
-  const Capacity cap = opt.have_capacity ? opt.capacity : Capacity{5280, 5280, 30, 4, 8};
   const int lut_budget = static_cast<int>(cap.luts * opt.lut_budget);
   const int ff_budget = static_cast<int>(cap.ff * opt.lut_budget);
   // loihi2 decays go to DSPs while they last, the widest layers first to LUTs
@@ -346,7 +335,7 @@ Plan plan_network(const Network& net, const PlanOptions& opt, const std::string&
     for (size_t k = 0; k < plan.layers.size(); ++k)
       if (model_info(net.layers[k]).dsp_has_lut_form && plan.layers[k].decay_impl != 0) {
         plan.layers[k].decay_impl = 0;
-        plan_memories(net.layers[k], plan.layers[k]);
+        plan_memories(cap.mem, net.layers[k], plan.layers[k]);
       }
     for (;;) {
       int used = 0;
@@ -360,7 +349,7 @@ Plan plan_network(const Network& net, const PlanOptions& opt, const std::string&
       }
       if (used <= cap.dsp || !widest) break;
       widest->decay_impl = 1;
-      plan_memories(net.layers[widest_k], *widest);
+      plan_memories(cap.mem, net.layers[widest_k], *widest);
     }
   };
   // Blocks beyond the device's, after placement: a design that does not fit yet
@@ -406,15 +395,15 @@ Plan plan_network(const Network& net, const PlanOptions& opt, const std::string&
         if (i != static_cast<size_t>(k)) other_dsp += plan.layers[i].dsp;
       const int lane_dsp = fixed_lane_dsp(l, lp);
       const int max_p = lane_dsp > 0 ? std::max(1, (cap.dsp - other_dsp - 1) / lane_dsp) : kMaxLanes;  // 1: its address
-      for (int p = 1; p <= std::min({l.n_out, kMaxLanes, max_p}) && p * lp.w_bits <= kMaxSpramCols * kSpramWidth;
+      for (int p = 1; p <= std::min({l.n_out, kMaxLanes, max_p}) && p * lp.w_bits <= cap.mem.huge_max_cols * cap.mem.huge_width;
            ++p) {
-        const int pack = std::min(spram_pack_of(p, lp.w_bits), static_cast<int>(ceil_div(l.n_out, p)));
-        const int blocks = spram_blocks(p * lp.w_bits * pack,
+        const int pack = std::min(spram_pack_of(cap.mem, p, lp.w_bits), static_cast<int>(ceil_div(l.n_out, p)));
+        const int blocks = cap.mem.huge_count(p * lp.w_bits * pack,
                                         static_cast<int>(l.n_in * ceil_div(ceil_div(l.n_out, p), pack)));
         if (blocks < best_blocks) best_blocks = blocks, best_p = p;
       }
       lp.spram_pack = true;
-      set_parallel(l, lp, best_p);
+      set_parallel(cap.mem, l, lp, best_p);
       assign_dsps();
       place_memories(plan, cap, ff_budget);
     }
@@ -436,7 +425,7 @@ Plan plan_network(const Network& net, const PlanOptions& opt, const std::string&
     // next P that actually lowers the chunk count
     int P = lp.P + 1;
     while (P < lp.n_out && ceil_div(lp.n_out, P) == lp.C) ++P;
-    set_parallel(net.layers[best], lp, std::min(P, lp.n_out));
+    set_parallel(cap.mem, net.layers[best], lp, std::min(P, lp.n_out));
     if (!fits()) {
       lp = saved;
       automatic[best] = false;

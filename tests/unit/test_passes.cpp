@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "board/board.h"
 #include "emit/verilog.h"
 #include "ir/error.h"
 #include "passes/cycle_model.h"
@@ -14,6 +15,13 @@ using namespace sf;
 using namespace sf::gen;
 
 namespace {
+
+// The device the CLI plans for without --board: the iCEBreaker's UP5K.
+PlanOptions up5k() {
+  PlanOptions o;
+  o.capacity = board::plan_capacity(board::load_board("icebreaker", SPIKEFORGE_SOURCE_DIR "/fpga_boards"));
+  return o;
+}
 
 Network one_layer(std::vector<int32_t> w, int n_in, int n_out, int pay_bits, bool pay_signed, int P) {
   Network n;
@@ -49,7 +57,7 @@ TEST(Widths, ClogAndRange) {
 
 TEST(Widths, BinaryPayload) {
   // neuron 0: weights 3, -2 -> any subset sums to -2..3; neuron 1: 1, 1 -> 0..2.
-  Plan p = plan_network(one_layer({3, -2, 1, 1}, 2, 2, 1, false, 1), {}, "t.json");
+  Plan p = plan_network(one_layer({3, -2, 1, 1}, 2, 2, 1, false, 1), up5k(), "t.json");
   EXPECT_EQ(p.layers[0].acc_min, -2);
   EXPECT_EQ(p.layers[0].acc_max, 3);
   // -2..3 needs 3 bits, but a raw 4-bit weight is sign-extended: 4.
@@ -58,7 +66,7 @@ TEST(Widths, BinaryPayload) {
 
 TEST(Widths, UnsignedGradedPayload) {
   // payload 0..15: neuron 0 -> 3*15 + 0 = 45 and 0 + (-2*15) = -30 -> 7 bits (-64..63).
-  Plan p = plan_network(one_layer({3, -2, 1, 1}, 2, 2, 4, false, 1), {}, "t.json");
+  Plan p = plan_network(one_layer({3, -2, 1, 1}, 2, 2, 4, false, 1), up5k(), "t.json");
   EXPECT_EQ(p.layers[0].acc_min, -30);
   EXPECT_EQ(p.layers[0].acc_max, 45);
   EXPECT_EQ(p.layers[0].acc_bits, 7);
@@ -66,7 +74,7 @@ TEST(Widths, UnsignedGradedPayload) {
 
 TEST(Widths, SignedGradedPayload) {
   // payload -4..3: w=3 gives -12..9, w=-2 gives -6..8; sums -18..17 -> 6 bits.
-  Plan p = plan_network(one_layer({3, -2, 1, 1}, 2, 2, 3, true, 1), {}, "t.json");
+  Plan p = plan_network(one_layer({3, -2, 1, 1}, 2, 2, 3, true, 1), up5k(), "t.json");
   EXPECT_EQ(p.layers[0].acc_min, -18);
   EXPECT_EQ(p.layers[0].acc_max, 17);
   EXPECT_EQ(p.layers[0].acc_bits, 6);
@@ -75,7 +83,7 @@ TEST(Widths, SignedGradedPayload) {
 TEST(Plan, EbrCountOfAWeightMemory) {
   // 196 x 64, P = 8, 4-bit: 32-bit words, 196 * 8 = 1568 deep.
   // 256x16: 2 wide x 7 deep = 14; 512x8: 4 x 4 = 16; 1024x4: 8 x 2 = 16; 2048x2: 16 x 1 = 16.
-  Plan p = plan_network(one_layer(std::vector<int32_t>(196 * 64, 1), 196, 64, 1, false, 8), {}, "t.json");
+  Plan p = plan_network(one_layer(std::vector<int32_t>(196 * 64, 1), 196, 64, 1, false, 8), up5k(), "t.json");
   EXPECT_EQ(p.layers[0].C, 8);
   EXPECT_EQ(p.layers[0].mems[0].width, 32);
   EXPECT_EQ(p.layers[0].mems[0].depth, 1568);
@@ -83,12 +91,12 @@ TEST(Plan, EbrCountOfAWeightMemory) {
 }
 
 TEST(Plan, RejectsTooManyLanesAndTooWideSums) {
-  EXPECT_THROW(plan_network(one_layer({1, 1, 1, 1}, 2, 2, 1, false, 3), {}, "t.json"), InputError);
+  EXPECT_THROW(plan_network(one_layer({1, 1, 1, 1}, 2, 2, 1, false, 3), up5k(), "t.json"), InputError);
   // 16-bit payload x 4-bit weights over 2^20 inputs would need > 48 bits: use a tiny stand-in
   // that exceeds by payload: 16-bit unsigned payloads, weights -8 and 7, fan-in 2^14.
   const int n_in = 1 << 14;
   Network n = one_layer(std::vector<int32_t>(static_cast<size_t>(n_in), 7), n_in, 1, 16, false, 1);
-  Plan p = plan_network(n, {}, "t.json");
+  Plan p = plan_network(n, up5k(), "t.json");
   // 7 * 65535 * 16384 = 7516086272 < 2^33 -> 34 bits, accepted.
   EXPECT_EQ(p.layers[0].acc_bits, 34);
 }
@@ -99,33 +107,32 @@ TEST(Plan, DspModelOfLifMultiplyLeaksAndRowAddresses) {
   Network n = one_layer(std::vector<int32_t>(100 * 40, 1), 100, 40, 1, false, 5);
   n.layers[0].neuron.model = NeuronModel::Lif;
   n.layers[0].neuron.iflif.leak = {LeakKind::Mult, 0, 58982, 16, 0};
-  Plan p = plan_network(n, {}, "t.json");
+  Plan p = plan_network(n, up5k(), "t.json");
   // P = 5: C = 8 (a shift) -> 5 lanes + 0
   EXPECT_EQ(p.layers[0].C, 8);
   EXPECT_EQ(p.layers[0].dsp, 5);
   n.layers[0].parallel = 4;  // C = 10, address 100 * 10 = 1000 words: 10 bits, below 11 -> 4 + 0
-  EXPECT_EQ(plan_network(n, {}, "t.json").layers[0].dsp, 4);
+  EXPECT_EQ(plan_network(n, up5k(), "t.json").layers[0].dsp, 4);
   n.layers[0].n_in = 250;  // C = 10, 2500 words: 12 bits -> 4 + 1
   n.input_size = 250;
   n.layers[0].weights.assign(250 * 40, 1);
-  EXPECT_EQ(plan_network(n, {}, "t.json").layers[0].dsp, 5);
+  EXPECT_EQ(plan_network(n, up5k(), "t.json").layers[0].dsp, 5);
   // automatic lanes stay within the device's 8 DSPs: lanes + address <= 8
   n.layers[0].parallel = 0;
-  PlanOptions o;
+  PlanOptions o = up5k();
   o.have_capacity = true;
-  o.capacity = {5280, 5280, 30, 4, 8};
   const Plan a = plan_network(n, o, "t.json");
   EXPECT_LE(a.layers[0].dsp, 8);
   EXPECT_GE(a.layers[0].P, 4);
   // a shift leak multiplies nothing
   n.layers[0].neuron.iflif.leak = {LeakKind::Shift, 4, 0, 0, 0};
   n.layers[0].parallel = 4;
-  EXPECT_EQ(plan_network(n, {}, "t.json").layers[0].dsp, 1);
+  EXPECT_EQ(plan_network(n, up5k(), "t.json").layers[0].dsp, 1);
 }
 
 TEST(CycleModel, OneLayerByHand) {
   // N_out = 4, P = 2 -> C = 2, no FIFO after the only layer.
-  Plan p = plan_network(one_layer(std::vector<int32_t>(4 * 4, 1), 4, 4, 1, false, 2), {}, "t.json");
+  Plan p = plan_network(one_layer(std::vector<int32_t>(4 * 4, 1), 4, 4, 1, false, 2), up5k(), "t.json");
   StepEvents ev;
   ev.inputs = {3, 0};
   ev.spikes = {{{1, 2}, {}}};
@@ -147,7 +154,7 @@ TEST(Emit, WeightImageLayout) {
   // W = [[1,-1],[2,-2],[7,-8]], P = 2 -> C = 2; word i*C + c holds lanes (c*P, c*P+1), lane 0 low.
   // i=0,c=0: (1, 2) -> 0x21; i=0,c=1: (7, pad 0) -> 0x07; i=1,c=0: (-1, -2) -> 0xef; i=1,c=1: (-8, 0) -> 0x08
   Network n = one_layer({1, -1, 2, -2, 7, -8}, 2, 3, 1, false, 2);
-  Plan p = plan_network(n, {}, "t.json");
+  Plan p = plan_network(n, up5k(), "t.json");
   auto dir = std::filesystem::temp_directory_path() / "sf-emit-test";
   std::filesystem::create_directories(dir);
   emit_verilog(n, p, dir.string(), dir.string(), std::string(SPIKEFORGE_SOURCE_DIR) + "/rtl_templates");
@@ -164,7 +171,7 @@ TEST(Emit, PackedWeightImageLayout) {
   // i=1: (-1, -2) -> 0xef, (-8, pad) -> 0x08. A hint above the chunk count is clamped to it.
   Network n = one_layer({1, -1, 2, -2, 7, -8}, 2, 3, 1, false, 1);
   n.layers[0].weight_pack = 2;
-  Plan p = plan_network(n, {}, "t.json");
+  Plan p = plan_network(n, up5k(), "t.json");
   EXPECT_EQ(p.layers[0].w_pack, 2);
   EXPECT_EQ(p.layers[0].weight_row(), 2);
   EXPECT_EQ(p.layers[0].mems[0].width, 8);
@@ -177,7 +184,7 @@ TEST(Emit, PackedWeightImageLayout) {
   std::filesystem::remove_all(dir);
   n.layers[0].weight_pack = 16;
   n.layers[0].parallel = 2;  // C = 2
-  EXPECT_EQ(plan_network(n, {}, "t.json").layers[0].w_pack, 2);
+  EXPECT_EQ(plan_network(n, up5k(), "t.json").layers[0].w_pack, 2);
 }
 
 TEST(Plan, PacksSpramWeightWordsAtFewLanes) {
@@ -189,9 +196,8 @@ TEST(Plan, PacksSpramWeightWordsAtFewLanes) {
   Network n = one_layer(std::vector<int32_t>(600 * 128, 1), 600, 128, 1, false, 0);
   n.layers[0].weight_bits = 8;
   n.layers[0].weights[0] = -128;  // 8 bits needed
-  PlanOptions o;
+  PlanOptions o = up5k();
   o.have_capacity = true;
-  o.capacity = {5280, 5280, 30, 4, 8};
   o.lut_budget = 0.05;  // no LUTs for more lanes afterwards
   const Plan p = plan_network(n, o, "t.json");
   const LayerPlan& lp = p.layers[0];
@@ -204,3 +210,21 @@ TEST(Plan, PacksSpramWeightWordsAtFewLanes) {
 }
 
 }  // namespace
+
+// The memory geometry is the device's (its board's family), not the planner's:
+// an 8 x 512 weight memory is one iCE40 EBR (512x8), two blocks of a family
+// whose block RAM is 256x16 only.
+TEST(Plan, MemoryGeometryComesFromTheDevice) {
+  const Network n = one_layer(std::vector<int32_t>(512 * 2, 1), 512, 2, 1, false, 2);
+  PlanOptions o = up5k();
+  const Plan a = plan_network(n, o, "t.json");
+  ASSERT_EQ(a.layers[0].mems[0].role, MemRole::Weights);
+  EXPECT_EQ(a.layers[0].mems[0].width, 8);
+  EXPECT_EQ(a.layers[0].mems[0].depth, 512);
+  EXPECT_EQ(a.layers[0].mems[0].ebr, 1);
+  o.capacity.mem.block_shapes = {{16, 256}};
+  const Plan b = plan_network(n, o, "t.json");
+  EXPECT_EQ(b.layers[0].mems[0].ebr, 2);
+  // and without a device the planner refuses to guess one
+  EXPECT_THROW(plan_network(n, PlanOptions{}, "t.json"), std::logic_error);
+}
