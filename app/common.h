@@ -14,7 +14,7 @@
 
 namespace sf::app {
 
-// SpikeForge's sources (templates, harness): $SPIKEFORGE_HOME, else the
+// SpikeForge's sources (templates, harness, board descriptions): $SPIKEFORGE_HOME, else the
 // source tree the binary was built from.
 std::string source_dir();
 

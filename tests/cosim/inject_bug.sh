@@ -17,7 +17,7 @@ trap 'rm -rf "$tmp"' EXIT
 fresh_home() {
   rm -rf "$tmp/home"
   mkdir -p "$tmp/home"
-  cp -r "$src/rtl_templates" "$src/sim" "$tmp/home/"
+  cp -r "$src/rtl_templates" "$src/sim" "$src/fpga_boards" "$tmp/home/"
 }
 
 source "$src/tests/common/inject_lib.sh"

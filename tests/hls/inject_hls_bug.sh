@@ -15,7 +15,7 @@ trap 'rm -rf "$tmp"' EXIT
 fresh_home() {
   rm -rf "$tmp/home"
   mkdir -p "$tmp/home"
-  cp -r "$src/hls" "$tmp/home/"
+  cp -r "$src/hls" "$src/fpga_boards" "$tmp/home/"
 }
 
 source "$src/tests/common/inject_lib.sh"
