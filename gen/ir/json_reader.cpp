@@ -10,8 +10,17 @@ namespace sf {
 json read_json_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path + ": cannot open file");
+  // No file of ours nests deeper than a few levels; a pathological one (a
+  // hundred thousand '[') would otherwise overflow the stack of whatever walks
+  // it recursively (an error message's dump, a comparison), so it stops here.
+  const json::parser_callback_t limit_depth = [&path](int depth, json::parse_event_t, json&) {
+    if (depth > kMaxJsonDepth)
+      throw InputError(path + ": JSON: found arrays or objects nested deeper than " + std::to_string(kMaxJsonDepth) +
+                       " levels, expected at most " + std::to_string(kMaxJsonDepth));
+    return true;
+  };
   try {
-    return json::parse(in);
+    return json::parse(in, limit_depth);
   } catch (const json::parse_error& e) {
     throw InputError(path + ": not valid JSON: " + e.what());
   }

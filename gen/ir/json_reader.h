@@ -13,7 +13,9 @@ namespace sf {
 
 using json = nlohmann::json;
 
-// Reads and parses a JSON file; InputError on a missing file or a syntax error.
+// Reads and parses a JSON file; InputError on a missing file, a syntax error,
+// or arrays and objects nested deeper than kMaxJsonDepth levels.
+constexpr int kMaxJsonDepth = 256;
 json read_json_file(const std::string& path);
 
 // A position in a document: "file: layer 'fc1': neuron.threshold".

@@ -78,6 +78,9 @@ INSTANTIATE_TEST_SUITE_P(
     Cases, BadInput,
     ::testing::Values(
         Case{"syntax", N.substr(0, 40), "", "not valid JSON"},
+        // 100,000 levels once overflowed the stack (exit 139) while the error message was written
+        Case{"deep_network", std::string(100000, '[') + std::string(100000, ']'), "", "nested deeper than 256 levels"},
+        Case{"deep_raster", N, std::string(100000, '[') + std::string(100000, ']'), "nested deeper than 256 levels"},
         Case{"format", replace(N, "spikeforge-network", "other"), "", "format: found \"other\""},
         Case{"version", replace(N, "\"version\": 1", "\"version\": 7"), "", "version: found 7"},
         Case{"unknown_top", replace(N, "\"timesteps\": 3", "\"timesteps\": 3, \"colour\": 1"), "", "colour: found an unknown field"},
