@@ -23,6 +23,9 @@ json read_json_file(const std::string& path) {
     return json::parse(in, limit_depth);
   } catch (const json::parse_error& e) {
     throw InputError(path + ": not valid JSON: " + e.what());
+  } catch (const json::out_of_range& e) {  // a number beyond a double (1e400, 400 digits)
+    throw InputError(path + ": JSON: found a number beyond a double's range (" + e.what() +
+                     "), expected numbers within +-1.8e308");
   }
 }
 

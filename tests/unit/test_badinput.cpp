@@ -80,6 +80,10 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"syntax", N.substr(0, 40), "", "not valid JSON"},
         // 100,000 levels once overflowed the stack (exit 139) while the error message was written
         Case{"deep_network", std::string(100000, '[') + std::string(100000, ']'), "", "nested deeper than 256 levels"},
+        // a number beyond a double once gave exit 3 "internal error" naming no file
+        Case{"huge_number", replace(N, "[-1, 0, 7]", "[-1, 1e400, 7]"), "", "number overflow"},
+        Case{"huge_integer", replace(N, "\"threshold\": 4", "\"threshold\": " + std::string(400, '9')), "", "number overflow"},
+        Case{"huge_raster", N, replace(kGoodRaster, "[2, 0]", "[2, 1e400]"), "number overflow"},
         Case{"deep_raster", N, std::string(100000, '[') + std::string(100000, ']'), "nested deeper than 256 levels"},
         Case{"format", replace(N, "spikeforge-network", "other"), "", "format: found \"other\""},
         Case{"version", replace(N, "\"version\": 1", "\"version\": 7"), "", "version: found 7"},
