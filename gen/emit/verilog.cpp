@@ -84,7 +84,7 @@ struct LaneConfig {
   bool delay_bank = false;  // DELAY_BANK: a second acc bank (one-step synaptic delay)
   bool payload = false;     // PAYLOAD: multi-bit event values
   bool has_pend = false;    // HAS_PEND: deferred-reset bits
-  MemRole param_mem = MemRole::Bias;  // the per-neuron parameter memory (its hex file: <layer>.<bias|param>.hex)
+  MemRole param_mem = MemRole::Bias;  // the per-neuron parameter memory (its hex file: <memory name>.hex)
   std::string params;       // the model's parameters, "    .NAME(value), ...,\n" lines
 };
 
@@ -100,9 +100,6 @@ LaneConfig lane_config(const Layer& l, const LayerPlan& lp) {
   c.params = m.rtl_params(l, lp);
   return c;
 }
-
-// The file suffix of a parameter memory.
-const char* param_suffix(MemRole r) { return r == MemRole::Param ? ".param" : ".bias"; }
 
 std::string vec(int w) { return w > 1 ? "[" + std::to_string(w - 1) + ":0] " : ""; }
 
@@ -278,7 +275,7 @@ std::string emit_top(const Network& net, const Plan& plan) {
     }
     const LaneConfig lane = lane_config(l, lp);
     const LoadPlan* load = load_of(plan, k);
-    const std::string bias_file = !lp.has_bias ? "" : lp.name + param_suffix(lane.param_mem) + ".hex";
+    const std::string bias_file = !lp.has_bias ? "" : lp.mem(lane.param_mem)->name + ".hex";
     v << "\n" << kind_info(l).rtl_engine << " #(\n"
       << "    .MODEL(\"" << lane.model << "\"), .HAS_STATE(" << (lane.has_state ? 1 : 0) << "), .DELAY_BANK("
       << (lane.delay_bank ? 1 : 0) << "), .PAYLOAD(" << (lane.payload ? 1 : 0) << "), .HAS_PEND("
@@ -449,7 +446,7 @@ EmitResult emit_verilog(const Network& net, const Plan& plan, const std::string&
     write_file_atomic(wf, weights_hex(l, lp));
     r.mem_files.push_back(wf);
     if (lp.has_bias) {
-      std::string bf = dir + "/" + lp.name + param_suffix(lane_config(l, lp).param_mem) + ".hex";
+      std::string bf = dir + "/" + lp.mem(lane_config(l, lp).param_mem)->name + ".hex";
       write_file_atomic(bf, bias_hex(l, lp));
       r.mem_files.push_back(bf);
     }

@@ -51,6 +51,23 @@ bool is_plain_name(const std::string& s) {
   return true;
 }
 
+// The layer object's name (c0 names it by index: "layers[3]").
+std::string layer_name(const JsonCtx& c0, const json& lj) {
+  const std::string name = c0.get_string(lj, "name");
+  if (!is_identifier(name))
+    c0.fail("name", describe(lj.at("name")),
+            "an identifier of at most 64 characters: a letter or '_', then letters, digits or '_' "
+            "(layer names become file and Verilog signal names)");
+  return name;
+}
+
+// The layer object's kind, by its `type`.
+const LayerKindInfo& layer_kind(const JsonCtx& c, const json& lj) {
+  std::vector<std::string> names;
+  for (const LayerKindInfo* k : layer_kinds()) names.push_back(k->name);
+  return *find_kind(c.get_enum(lj, "type", names, nullptr));
+}
+
 Layer parse_layer(const std::string& path, const json& lj, size_t index, int n_in_expected, bool v2) {
   JsonCtx c0(path, "layers[" + std::to_string(index) + "]");
   std::vector<const char*> keys = {"name", "type"};
@@ -59,22 +76,19 @@ Layer parse_layer(const std::string& path, const json& lj, size_t index, int n_i
   if (v2) keys.push_back("inputs");
   c0.check_object(lj, "", keys);
   Layer l;
-  l.name = c0.get_string(lj, "name");
-  if (!is_identifier(l.name))
-    c0.fail("name", describe(lj.at("name")),
-            "an identifier of at most 64 characters: a letter or '_', then letters, digits or '_' "
-            "(layer names become file and Verilog signal names)");
+  l.name = layer_name(c0, lj);
   JsonCtx c(path, "layer '" + l.name + "'");
-  std::vector<std::string> kinds;
-  for (const LayerKindInfo* k : layer_kinds()) kinds.push_back(k->name);
-  const LayerKindInfo& kind = *find_kind(c.get_enum(lj, "type", kinds, nullptr));
+  const LayerKindInfo& kind = layer_kind(c, lj);
   l.type = kind.id;
+  // a key only another kind has
+  const auto has = [](const LayerKindInfo& k, const std::string& key) {
+    return std::find_if(k.keys.begin(), k.keys.end(), [&](const char* x) { return key == x; }) != k.keys.end();
+  };
   for (auto it = lj.begin(); it != lj.end(); ++it)
-    if (std::find_if(kind.keys.begin(), kind.keys.end(), [&](const char* k) { return it.key() == k; }) ==
-            kind.keys.end() &&
-        it.key() != "name" && it.key() != "type" && it.key() != "neuron" && it.key() != "hardware" &&
-        it.key() != "inputs")
-      c.fail(it.key(), "a field of another layer type", std::string("no ") + it.key() + " in a \"" + kind.name + "\" layer");
+    if (!has(kind, it.key()))
+      for (const LayerKindInfo* other : layer_kinds())
+        if (has(*other, it.key()))
+          c.fail(it.key(), "a field of another layer type", "no " + it.key() + " in a \"" + kind.name + "\" layer");
   kind.parse_shape(c, lj, n_in_expected, l);
   l.weight_bits = static_cast<int>(c.get_int(lj, "weight_bits", 1, 16));
   l.neuron = parse_neuron(c, lj, l.n_out);
@@ -138,19 +152,12 @@ void parse_layer_graph(const std::string& path, const json& layers, Network& net
   graph::KindTable kinds;
   kinds.define("input", {true, nullptr, nullptr});
   g.add(net.input_name, "input", 0, net.input_shape);
-  std::vector<std::string> kind_names;
-  for (const LayerKindInfo* k : layer_kinds()) kind_names.push_back(k->name);
   for (size_t k = 0; k < layers.size(); ++k) {
     const json& lj = layers[k];
     JsonCtx c0(path, "layers[" + std::to_string(k) + "]");
     if (!lj.is_object()) c0.fail("", describe(lj), "an object");
-    const std::string name = c0.get_string(lj, "name");
-    if (!is_identifier(name))
-      c0.fail("name", describe(lj.at("name")),
-              "an identifier of at most 64 characters: a letter or '_', then letters, digits or '_' "
-              "(layer names become file and Verilog signal names)");
-    JsonCtx c(path, "layer '" + name + "'");
-    g.add(name, c.get_enum(lj, "type", kind_names, nullptr), k);
+    const std::string name = layer_name(c0, lj);
+    g.add(name, layer_kind(JsonCtx(path, "layer '" + name + "'"), lj).name, k);
   }
   for (const LayerKindInfo* k : layer_kinds())
     kinds.define(k->name, {false,

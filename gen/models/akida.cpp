@@ -116,12 +116,12 @@ void size_lane(const Layer& l, LaneSizing& s) {
 bool no_pending(const Layer& /*l*/) { return false; }
 
 // p - T and a ladder of 2^act_bits - 1 constant compares (modelled, not measured)
-int lane_luts(const Layer& l, const LaneCostIn& in) {
-  return in.acc_bits + payload_mult_luts(in) +
-         ((1 << l.neuron.akida.act_bits) - 1) * std::max(in.acc_bits, in.bias_bits) / 2 + 8;
+int lane_luts(const Layer& l, const gen::LayerPlan& lp) {
+  return lp.acc_bits + payload_mult_luts(lp) +
+         ((1 << l.neuron.akida.act_bits) - 1) * std::max(lp.acc_bits, lp.bias_bits) / 2 + 8;
 }
 
-int lane_dsp(const Layer& /*l*/, const LaneCostIn& /*in*/) { return 0; }
+int lane_dsp(const Layer& /*l*/, const gen::LayerPlan& /*lp*/) { return 0; }
 
 int64_t param_word(const Layer& l, size_t n) { return l.neuron.akida.threshold[n]; }
 

@@ -107,15 +107,15 @@ void size_lane(const Layer& l, LaneSizing& s) {
 bool no_pending(const Layer& /*l*/) { return false; }
 
 // bias add and saturation, ReLU clamp, 8-bit scale multiply, rounding shift (modelled)
-int lane_luts(const Layer& l, const LaneCostIn& in) {
+int lane_luts(const Layer& l, const gen::LayerPlan& lp) {
   const int b = l.neuron.akida2.buffer_bits;
-  return in.acc_bits + payload_mult_luts(in) + 2 * in.sum_bits + 2 * b + 8 * b + 2 * (b + 9);
+  return lp.acc_bits + payload_mult_luts(lp) + 2 * lp.sum_bits + 2 * b + 8 * b + 2 * (b + 9);
 }
 
 // the rescale acc x output_scale (a 28 x 8-bit product) takes two SB_MAC16s
 // (measured: 10 for 4 + 1 lanes, examples/akida_fmnist, of which the planner's
 // row address model counts one more)
-int lane_dsp(const Layer& /*l*/, const LaneCostIn& /*in*/) { return 2; }
+int lane_dsp(const Layer& /*l*/, const gen::LayerPlan& /*lp*/) { return 2; }
 
 // {output_scale, bias}, the scale in bits 15..8
 int64_t param_word(const Layer& l, size_t n) {

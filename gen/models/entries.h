@@ -20,7 +20,7 @@ PayloadFormat binary_payload(const NeuronSpec& spec);
 int64_t payload_max_of_model(const Layer& l);
 // planner: no weight shift; the payload multiplier's modelled LUTs
 int no_weight_shift(const Layer& l);
-int payload_mult_luts(const LaneCostIn& in);
+int payload_mult_luts(const gen::LayerPlan& lp);
 
 // report: nothing more in the summary line; the akida / akida2 report section
 // and summary (graded events, a parameter memory, no state memory)

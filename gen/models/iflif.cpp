@@ -95,15 +95,15 @@ bool needs_pending(const Layer& l) { return l.neuron.iflif.reset == ResetMode::S
 
 // Modelled cost of one lane: the accumulate adder, the payload multiplier, the
 // neuron update (leak, sum, saturate, compare, reset) and the state muxes.
-int lane_luts(const Layer& l, const LaneCostIn& in) {
-  const int leak = l.neuron.iflif.leak.kind == LeakKind::Mult ? in.v_bits * 4 : in.v_bits;
-  return in.acc_bits + payload_mult_luts(in) + 4 * (std::max(in.v_bits, in.acc_bits) + 2) + leak;
+int lane_luts(const Layer& l, const gen::LayerPlan& lp) {
+  const int leak = l.neuron.iflif.leak.kind == LeakKind::Mult ? lp.v_bits * 4 : lp.v_bits;
+  return lp.acc_bits + payload_mult_luts(lp) + 4 * (std::max(lp.v_bits, lp.acc_bits) + 2) + leak;
 }
 
 // A `lif` lane with a `mult` leak: its |v| x beta multiply goes to one SB_MAC16
 // under synth_ice40 -dsp (measured: 13 for 13 lanes of 16/17-bit states and
 // 17-bit beta, examples/nir_fmnist). No other leak multiplies.
-int lane_dsp(const Layer& l, const LaneCostIn& /*in*/) {
+int lane_dsp(const Layer& l, const gen::LayerPlan& /*lp*/) {
   return l.neuron.model == NeuronModel::Lif && l.neuron.iflif.leak.kind == LeakKind::Mult ? 1 : 0;
 }
 

@@ -72,15 +72,15 @@ bool no_pending(const Layer& /*l*/) { return false; }
 // Two 24 x 13-bit constant decay multiplies, the u/v adders, clamp and compare;
 // Yosys synth_ice40 measured 644 LUT4 for the lane alone at du = dv = 1000
 // (tests/rtl_lane_loihi2); the weight_exp shift is wiring.
-int lane_luts(const Layer& /*l*/, const LaneCostIn& in) {
-  return in.acc_bits + payload_mult_luts(in) + (in.decay_impl == 0 ? 200 : 520);
+int lane_luts(const Layer& /*l*/, const gen::LayerPlan& lp) {
+  return lp.acc_bits + payload_mult_luts(lp) + (lp.decay_impl == 0 ? 200 : 520);
 }
 
 // SB_MAC16 blocks of the decay multiplies (decay_impl 0): Yosys (synth_ice40
 // -dsp) used 3 per 24 x 13-bit constant multiply (6 per lane at du = dv = 1000,
 // tests/rtl_lane_loihi2); a constant of 0 or a power of two is a shift and needs none.
-int lane_dsp(const Layer& l, const LaneCostIn& in) {
-  if (in.decay_impl != 0) return 0;
+int lane_dsp(const Layer& l, const gen::LayerPlan& lp) {
+  if (lp.decay_impl != 0) return 0;
   const auto needs = [](int k) { return k != 0 && (k & (k - 1)) != 0 ? 3 : 0; };
   return needs(4095 - l.neuron.loihi2.du) + needs(4096 - l.neuron.loihi2.dv);
 }

@@ -65,14 +65,6 @@ struct LaneSizing {
   int sum_bits = 0;            // akida2: width of the lane's exact sum
 };
 
-// Lane cost inputs of the planner's modelled LUT and DSP figures.
-struct LaneCostIn {
-  int acc_bits = 0, w_bits = 0, v_bits = 0, bias_bits = 0, sum_bits = 0;
-  int pay_bits = 1;
-  bool pay_signed = false;
-  int decay_impl = 0;  // models with dsp_has_lut_form: 0 DSP multiplies, 1 shift-and-add
-};
-
 struct NeuronModelInfo {
   NeuronModel id;
   const char* name;        // the format's neuron.model value
@@ -108,8 +100,10 @@ struct NeuronModelInfo {
   int (*weight_bits)(const Layer& l, const LaneSizing& s);  // weight memory bits per weight
   void (*size_lane)(const Layer& l, LaneSizing& s);
   bool (*needs_pending)(const Layer& l);  // a pending-reset bit per neuron
-  int (*lane_luts)(const Layer& l, const LaneCostIn& in);  // modelled LUT4s of one lane
-  int (*lane_dsp)(const Layer& l, const LaneCostIn& in);   // SB_MAC16 blocks of one lane
+  // modelled LUT4s and SB_MAC16 blocks of one lane, from the layer plan's widths
+  // (and decay_impl, for a model whose DSPs have a LUT form)
+  int (*lane_luts)(const Layer& l, const gen::LayerPlan& lp);
+  int (*lane_dsp)(const Layer& l, const gen::LayerPlan& lp);
   bool dsp_has_lut_form;  // the planner may move its multiplies to LUTs (decay_impl 1)
   // Word n of the parameter memory (models whose size_lane sets param_mem;
   // null for the others, whose memory holds the layer bias).

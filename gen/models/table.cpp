@@ -72,8 +72,8 @@ int64_t payload_max_of_model(const Layer& l) { return model_info(l).output_paylo
 
 int no_weight_shift(const Layer& /*l*/) { return 0; }
 
-int payload_mult_luts(const LaneCostIn& in) {
-  return (in.pay_bits == 1 && !in.pay_signed) ? in.w_bits : in.w_bits * (in.pay_bits + 1);
+int payload_mult_luts(const gen::LayerPlan& lp) {
+  return (lp.pay_bits == 1 && !lp.pay_signed) ? lp.w_bits : lp.w_bits * (lp.pay_bits + 1);
 }
 
 }  // namespace sf

@@ -52,26 +52,12 @@ void derive_acc_range(const Layer& l, int64_t pmin, int64_t pmax, LayerPlan& lp)
   lp.acc_bits = std::max(bits_for_range(lp.acc_min, lp.acc_max), lp.w_bits);
 }
 
-// What the model's lane cost hooks see of a layer plan.
-LaneCostIn lane_cost_in(const LayerPlan& lp) {
-  LaneCostIn in;
-  in.acc_bits = lp.acc_bits;
-  in.w_bits = lp.w_bits;
-  in.v_bits = lp.v_bits;
-  in.bias_bits = lp.bias_bits;
-  in.sum_bits = lp.sum_bits;
-  in.pay_bits = lp.pay_bits;
-  in.pay_signed = lp.pay_signed;
-  in.decay_impl = lp.decay_impl;
-  return in;
-}
-
 // SB_MAC16 blocks a lane needs that have no LUT form, so they count against the
 // device whatever the planner does (the model's lane_dsp, unless it can move
 // its multiplies to LUTs).
 int fixed_lane_dsp(const Layer& l, const LayerPlan& lp) {
   const NeuronModelInfo& info = model_info(l);
-  return info.dsp_has_lut_form ? 0 : info.lane_dsp(l, lane_cost_in(lp));
+  return info.dsp_has_lut_form ? 0 : info.lane_dsp(l, lp);
 }
 
 void update_luts(LayerPlan& lp) {
@@ -203,8 +189,8 @@ void plan_memories(const MemoryGeometry& g, const Layer& l, LayerPlan& lp) {
   const NeuronModelInfo& info = model_info(l);
   lp.mems.clear();
   for (const MemRequest& r : kind.memories(l, info, lp)) lp.mems.push_back(make_mem(g, l.name + r.suffix, r.role, r.width, r.depth));
-  lp.dsp = kind.engine_dsp(lp) + lp.P * info.lane_dsp(l, lane_cost_in(lp));
-  lp.lane_luts = kind.control_luts + lp.P * info.lane_luts(l, lane_cost_in(lp));
+  lp.dsp = kind.engine_dsp(lp) + lp.P * info.lane_dsp(l, lp);
+  lp.lane_luts = kind.control_luts + lp.P * info.lane_luts(l, lp);
   update_luts(lp);
 }
 
