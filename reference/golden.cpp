@@ -9,6 +9,7 @@
 #include "akida/network.h"
 #include "loihi2/network.h"
 #include "neuron.h"
+#include "synapses.h"
 #include "validate.h"
 
 namespace sf::ref {
@@ -76,10 +77,10 @@ Trace run(const Network& net, const Raster& input, const RunOptions& opt) {
       const Layer& l = net.layers[k];
       std::vector<int64_t> current(l.n_out, 0);  // I[n]
       for (const auto& [i, p] : in)
-        for (int n = 0; n < l.n_out; ++n) current[n] += int64_t{l.w(n, i)} * p;
+        for_each_synapse(l, i, [&](int n, int32_t w) { current[n] += int64_t{w} * p; });
       std::vector<std::pair<int, int64_t>> out;
       for (int n = 0; n < l.n_out; ++n) {
-        const int64_t b = l.has_bias() ? l.bias[n] : 0;
+        const int64_t b = l.has_bias() ? l.bias[l.param_index(n)] : 0;  // conv: one bias per channel
         bool p = pending[k][n];
         if (fire_step(l.neuron.iflif, v[k][n], p, current[n] + b)) {
           trace.layers[k].spikes.push_back({t, n, 1});

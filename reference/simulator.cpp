@@ -2,6 +2,7 @@
 // accumulation: transposed narrow weights, event-driven row adds.
 #include <limits>
 
+#include "conv_engine.h"
 #include "dense_engine.h"
 #include "golden.h"
 #include "validate.h"
@@ -9,13 +10,19 @@
 namespace sf::ref {
 namespace {
 
+template <class W, class A>
+std::unique_ptr<LayerEngine> of_kind(const Layer& l) {
+  if (l.is_conv()) return std::make_unique<ConvEngine<W, A>>(l);
+  return std::make_unique<DenseEngine<W, A>>(l);
+}
+
 template <class W>
 std::unique_ptr<LayerEngine> with_accumulator(const Layer& l, int64_t bound) {
   if constexpr (sizeof(W) <= sizeof(int16_t))
-    if (bound <= std::numeric_limits<int16_t>::max()) return std::make_unique<DenseEngine<W, int16_t>>(l);
+    if (bound <= std::numeric_limits<int16_t>::max()) return of_kind<W, int16_t>(l);
   if constexpr (sizeof(W) <= sizeof(int32_t))
-    if (bound <= std::numeric_limits<int32_t>::max()) return std::make_unique<DenseEngine<W, int32_t>>(l);
-  return std::make_unique<DenseEngine<W, int64_t>>(l);
+    if (bound <= std::numeric_limits<int32_t>::max()) return of_kind<W, int32_t>(l);
+  return of_kind<W, int64_t>(l);
 }
 
 std::unique_ptr<LayerEngine> make_engine(const Layer& l, int64_t bound) {

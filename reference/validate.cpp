@@ -4,6 +4,7 @@
 #include <string>
 
 #include "ir/error.h"
+#include "synapses.h"
 
 namespace sf::ref {
 namespace {
@@ -34,13 +35,7 @@ __int128 bound128(const Network& net, size_t k) {
   const PayloadFormat in = layer_input_payload(net, k);
   __int128 pmax = std::max(-static_cast<__int128>(in.min()), static_cast<__int128>(in.max()));
   if (l.neuron.model == NeuronModel::Akida2) pmax <<= l.neuron.akida2.input_shift;
-  __int128 best = 0;
-  for (int n = 0; n < l.n_out; ++n) {
-    __int128 sum = 0;
-    for (int i = 0; i < l.n_in; ++i) sum += l.w(n, i) < 0 ? -static_cast<__int128>(l.w(n, i)) : l.w(n, i);
-    best = std::max(best, sum * pmax);
-  }
-  return best;
+  return static_cast<__int128>(max_abs_fan_in(l)) * pmax;
 }
 
 void validate_params(const Network& net, const Layer& l) {
@@ -69,15 +64,43 @@ void validate_params(const Network& net, const Layer& l) {
     fail(at + "leak sub lambda = " + std::to_string(lk.lambda) + ", expected >= 0");
 }
 
+// The geometry of a conv2d / sumpool2d layer, checked on its own terms.
+void validate_conv(const std::string& at, const Layer& l) {
+  const ConvGeom& g = l.conv;
+  const auto positive = [&](int v, const char* what) {
+    if (v < 1) fail(at + what + " = " + std::to_string(v) + ", expected >= 1");
+  };
+  positive(g.c_in, "c_in"), positive(g.h_in, "h_in"), positive(g.w_in, "w_in"), positive(g.c_out, "c_out");
+  positive(g.kh, "kh"), positive(g.kw, "kw"), positive(g.sh, "sh"), positive(g.sw, "sw");
+  positive(g.dh, "dh"), positive(g.dw, "dw"), positive(g.groups, "groups");
+  if (g.ph < 0 || g.pw < 0) fail(at + "negative padding, expected >= 0");
+  if (g.c_in % g.groups != 0 || g.c_out % g.groups != 0)
+    fail(at + "groups = " + std::to_string(g.groups) + " does not divide c_in " + std::to_string(g.c_in) +
+         " and c_out " + std::to_string(g.c_out));
+  // the output size: the stride's steps of the dilated kernel over the padded input
+  const auto out = [](int n, int k, int s, int p, int d) {
+    const int64_t room = int64_t{n} + 2 * p - (int64_t{d} * (k - 1) + 1);
+    return room < 0 ? int64_t{0} : room / s + 1;
+  };
+  if (g.h_out != out(g.h_in, g.kh, g.sh, g.ph, g.dh) || g.w_out != out(g.w_in, g.kw, g.sw, g.pw, g.dw) || g.h_out < 1 ||
+      g.w_out < 1)
+    fail(at + "output " + std::to_string(g.h_out) + " x " + std::to_string(g.w_out) + ", expected " +
+         std::to_string(out(g.h_in, g.kh, g.sh, g.ph, g.dh)) + " x " + std::to_string(out(g.w_in, g.kw, g.sw, g.pw, g.dw)) +
+         " (>= 1) for its input, kernel, stride, padding and dilation");
+  if (int64_t{l.n_in} != int64_t{g.c_in} * g.h_in * g.w_in || int64_t{l.n_out} != int64_t{g.c_out} * g.h_out * g.w_out)
+    fail(at + "n_in / n_out do not match the convolution's shapes");
+}
+
 void validate_layer(const Network& net, const Layer& l, int expected_in) {
   const std::string at = where(net, l);
   if (l.n_in != expected_in)
     fail(at + "n_in = " + std::to_string(l.n_in) + ", expected " + std::to_string(expected_in) +
          " (the previous layer's n_out or the input size)");
   if (l.n_out < 1) fail(at + "n_out = " + std::to_string(l.n_out) + ", expected >= 1");
-  if (l.weights.size() != static_cast<size_t>(l.n_in) * l.n_out)
-    fail(at + std::to_string(l.weights.size()) + " weights, expected n_out * n_in = " +
-         std::to_string(static_cast<size_t>(l.n_in) * l.n_out));
+  if (l.is_conv()) validate_conv(at, l);
+  if (l.weights.size() != expected_weights(l))
+    fail(at + std::to_string(l.weights.size()) + " weights, expected " +
+         (l.is_conv() ? "c_out * c_in / groups * kh * kw = " : "n_out * n_in = ") + std::to_string(expected_weights(l)));
   if (l.weight_bits < 1 || l.weight_bits > 32)
     fail(at + "weight_bits = " + std::to_string(l.weight_bits) + ", expected 1..32");
   const bool akida = l.neuron.model == NeuronModel::Akida || l.neuron.model == NeuronModel::Akida2;
@@ -86,14 +109,15 @@ void validate_layer(const Network& net, const Layer& l, int expected_in) {
          "' mixed with another family; expected 'akida' or 'akida2' everywhere, or neither");
   // akida: its own weight ranges (binary 1-bit weights), checked by its golden model
   if (akida) return;
-  for (int n = 0; n < l.n_out; ++n)
-    for (int i = 0; i < l.n_in; ++i)
-      if (!fits_signed(l.w(n, i), l.weight_bits))
-        fail(at + "weight[" + std::to_string(n) + "][" + std::to_string(i) + "] = " +
-             std::to_string(l.w(n, i)) + " does not fit in " + std::to_string(l.weight_bits) +
-             "-bit signed (" + range(l.weight_bits) + ")");
-  if (l.has_bias() && l.bias.size() != static_cast<size_t>(l.n_out))
-    fail(at + std::to_string(l.bias.size()) + " biases, expected n_out = " + std::to_string(l.n_out));
+  for (size_t k = 0; k < l.weights.size(); ++k)
+    if (!fits_signed(l.weights[k], l.weight_bits))
+      fail(at + (l.is_conv() ? "kernel weight " + std::to_string(k)
+                             : "weight[" + std::to_string(k / l.n_in) + "][" + std::to_string(k % l.n_in) + "]") +
+           " = " + std::to_string(l.weights[k]) + " does not fit in " + std::to_string(l.weight_bits) +
+           "-bit signed (" + range(l.weight_bits) + ")");
+  if (l.has_bias() && l.bias.size() != static_cast<size_t>(l.param_count()))
+    fail(at + std::to_string(l.bias.size()) + " biases, expected " +
+         (l.is_conv() ? "one per output channel = " : "n_out = ") + std::to_string(l.param_count()));
   if ((l.neuron.model == NeuronModel::Loihi2) != net.is_loihi2())
     fail(at + "model '" + to_string(l.neuron.model) +
          "' mixed with another family; expected 'loihi2' everywhere or 'if'/'lif' everywhere");

@@ -463,7 +463,8 @@ EmitResult emit_verilog(const Network& net, const Plan& plan, const std::string&
   };
   for (const NeuronModelInfo* m : neuron_models()) add(m->rtl_lane);
   add("sf_neuron_lane");
-  for (const LayerKindInfo* k : layer_kinds()) add(k->rtl_engine);
+  for (const LayerKindInfo* k : layer_kinds())
+    if (k->rtl_engine) add(k->rtl_engine);
   for (const std::string& m : modules) r.rtl_files.push_back(t + "/" + m + ".v");
   r.rtl_files.push_back(absolute_path(final_dir + "/sf_top.v"));
   std::string list;

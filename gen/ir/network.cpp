@@ -61,6 +61,11 @@ std::string layer_name(const JsonCtx& c0, const json& lj) {
   return name;
 }
 
+// A v2 layer object of type "flatten" (a graph node, not a layer: no engine).
+bool is_flatten(const JsonCtx& c, const json& lj) {
+  return c.require(lj, "type").is_string() && lj.at("type").get<std::string>() == "flatten";
+}
+
 // The layer object's kind, by its `type`.
 const LayerKindInfo& layer_kind(const JsonCtx& c, const json& lj) {
   std::vector<std::string> names;
@@ -68,7 +73,7 @@ const LayerKindInfo& layer_kind(const JsonCtx& c, const json& lj) {
   return *find_kind(c.get_enum(lj, "type", names, nullptr));
 }
 
-Layer parse_layer(const std::string& path, const json& lj, size_t index, int n_in_expected, bool v2) {
+Layer parse_layer(const std::string& path, const json& lj, size_t index, const graph::Shape& in_shape, bool v2) {
   JsonCtx c0(path, "layers[" + std::to_string(index) + "]");
   std::vector<const char*> keys = {"name", "type"};
   for (const LayerKindInfo* k : layer_kinds()) keys.insert(keys.end(), k->keys.begin(), k->keys.end());
@@ -89,11 +94,11 @@ Layer parse_layer(const std::string& path, const json& lj, size_t index, int n_i
       for (const LayerKindInfo* other : layer_kinds())
         if (has(*other, it.key()))
           c.fail(it.key(), "a field of another layer type", "no " + it.key() + " in a \"" + kind.name + "\" layer");
-  kind.parse_shape(c, lj, n_in_expected, l);
-  l.weight_bits = static_cast<int>(c.get_int(lj, "weight_bits", 1, 16));
-  l.neuron = parse_neuron(c, lj, l.n_out);
+  kind.parse_shape(c, lj, in_shape, l);
+  if (kind.weights_given) l.weight_bits = static_cast<int>(c.get_int(lj, "weight_bits", 1, 16));
+  l.neuron = parse_neuron(c, lj, l.param_count());
   const NeuronModelInfo& info = model_info(l);
-  info.check_weight_bits(c, l);
+  if (kind.weights_given) info.check_weight_bits(c, l);
   kind.parse_weights(c, path, lj, info.weight_limits(l), l);
 
   if (lj.contains("bias")) {
@@ -101,10 +106,11 @@ Layer parse_layer(const std::string& path, const json& lj, size_t index, int n_i
     if (vb == 0)
       c.fail("bias", "a layer bias with model \"" + std::string(info.name) + "\"", info.bias_refusal);
     const json& b = lj.at("bias");
-    if (!b.is_array() || b.size() != static_cast<size_t>(l.n_out))
+    const int count = l.param_count();
+    if (!b.is_array() || b.size() != static_cast<size_t>(count))
       c.fail("bias", b.is_array() ? std::to_string(b.size()) + " entries" : describe(b),
-             std::to_string(l.n_out) + " entries");
-    for (int o = 0; o < l.n_out; ++o)
+             std::to_string(count) + (l.is_conv() ? " entries (one per output channel)" : " entries"));
+    for (int o = 0; o < count; ++o)
       l.bias.push_back(c.as_int(b[o], "bias[" + std::to_string(o) + "]", signed_min(vb), signed_max(vb),
                                 info.bias_text + signed_range_text(vb) + ")"));
   }
@@ -118,8 +124,10 @@ Layer parse_layer(const std::string& path, const json& lj, size_t index, int n_i
       if (p.is_string() && p.get<std::string>() == "auto")
         l.parallel = 0;
       else
-        l.parallel = static_cast<int>(
-            c.as_int(p, "hardware.parallel", 1, l.n_out, "\"auto\" or 1.." + std::to_string(l.n_out)));
+        l.parallel = static_cast<int>(c.as_int(
+            p, "hardware.parallel", 1, l.max_parallel(),
+            "\"auto\" or 1.." + std::to_string(l.max_parallel()) +
+                (l.is_conv() ? " (lanes run over the output channels of a group)" : "")));
     }
   }
   return l;
@@ -151,13 +159,26 @@ void parse_layer_graph(const std::string& path, const json& layers, Network& net
   graph::Graph g(go);
   graph::KindTable kinds;
   kinds.define("input", {true, nullptr, nullptr});
+  // flatten: a view of its input as a vector (C order); the layer reading it
+  // reads the flattened indices, which are the same numbers: no engine, no layer.
+  kinds.define("flatten", {false,
+                           [](const graph::Graph&, size_t, const graph::Shape& in) {
+                             return graph::Shape{graph::numel(in)};
+                           },
+                           nullptr});
   g.add(net.input_name, "input", 0, net.input_shape);
   for (size_t k = 0; k < layers.size(); ++k) {
     const json& lj = layers[k];
     JsonCtx c0(path, "layers[" + std::to_string(k) + "]");
     if (!lj.is_object()) c0.fail("", describe(lj), "an object");
     const std::string name = layer_name(c0, lj);
-    g.add(name, layer_kind(JsonCtx(path, "layer '" + name + "'"), lj).name, k);
+    const JsonCtx c(path, "layer '" + name + "'");
+    if (is_flatten(c, lj)) {
+      c.check_object(lj, "", {"name", "type", "inputs"});
+      g.add(name, "flatten", k);
+      continue;
+    }
+    g.add(name, layer_kind(c, lj).name, k);
   }
   for (const LayerKindInfo* k : layer_kinds())
     kinds.define(k->name, {false,
@@ -187,7 +208,8 @@ void parse_layer_graph(const std::string& path, const json& layers, Network& net
   }
   g.finalize(kinds);
   const std::vector<size_t> order = g.topological_order();
-  size_t prev = 0;  // the input node
+  size_t prev = 0;       // the node the next layer must read
+  size_t producer = 0;   // the node whose events it reads (a flatten passes them on)
   for (size_t node : order) {
     if (node == 0) continue;
     const graph::Node& n = g.node(node);
@@ -206,14 +228,21 @@ void parse_layer_graph(const std::string& path, const json& layers, Network& net
                 "[\"" + g.node(prev).name + "\"]: the engines and the golden model run the layers as a chain so far "
                 "(each layer reads the one before it; branches, merges and recurrent edges are not built yet)");
     }
+    if (n.kind == "flatten") {
+      prev = node;
+      continue;
+    }
     json lj = layers[n.payload];
     const int64_t n_in = graph::numel(n.in_shape);
-    if (!lj.contains("in")) lj["in"] = n_in;  // v2: inferred from the input's shape
+    if (!lj.contains("in") && find_kind("dense")->id == layer_kind(JsonCtx(path, "layer '" + n.name + "'"), lj).id)
+      lj["in"] = n_in;  // v2: inferred from the input's shape
     const size_t k = net.layers.size();
-    net.layers.push_back(parse_layer(path, lj, n.payload, static_cast<int>(n_in), true));
-    net.layers.back().inputs = {g.node(prev).name};
+    net.layers.push_back(parse_layer(path, lj, n.payload, n.in_shape, true));
+    // a flatten between two layers is addressing only: the layer reads the producer's events
+    net.layers.back().inputs = {g.node(producer).name};
     check_in_network(path, net, k);
     prev = node;
+    producer = node;
   }
 }
 
@@ -339,7 +368,13 @@ Network load_network(const std::string& path) {
   } else {
     int n_in = net.input_size;
     for (size_t k = 0; k < layers.size(); ++k) {
-      net.layers.push_back(parse_layer(path, layers[k], k, n_in, false));
+      if (layers[k].is_object() && layers[k].contains("type") && layers[k].at("type").is_string() &&
+          layers[k].at("type").get<std::string>() != "dense")
+        JsonCtx(path, "layers[" + std::to_string(k) + "]")
+            .fail("type", describe(layers[k].at("type")),
+                  "\"dense\" in a version 1 network (conv2d, pooling and flatten need the input "
+                  "shapes of version 2: docs/network-format.md)");
+      net.layers.push_back(parse_layer(path, layers[k], k, graph::Shape{n_in}, false));
       // a v1 layer reads the one before it
       net.layers.back().inputs = {k == 0 ? net.input_name : net.layers[k - 1].name};
       n_in = net.layers.back().n_out;
@@ -386,7 +421,7 @@ void save_network(const Network& net, const std::string& path) {
       lj["inputs"] = !l.inputs.empty() ? l.inputs
                                         : std::vector<std::string>{k == 0 ? net.input_name : net.layers[k - 1].name};
     }
-    lj["weight_bits"] = l.weight_bits;
+    if (kind_info(l).weights_given) lj["weight_bits"] = l.weight_bits;
     kind_info(l).save(l, lj);
     if (l.has_bias()) lj["bias"] = l.bias;
     lj["neuron"] = model_info(l).save(l.neuron);

@@ -104,7 +104,30 @@ struct NeuronSpec {
   Akida2Params akida2;  // valid for Akida2
 };
 
-enum class LayerType { Dense };
+// The kinds of layer (gen/layers: one table entry each). conv2d and sumpool2d
+// share the convolution geometry below: a sumpool2d layer is a depthwise
+// convolution whose kernel is all ones, which the loader writes into weights.
+enum class LayerType { Dense, Conv2d, SumPool2d };
+
+// Geometry of a conv2d / sumpool2d layer, C order as NIR and PyTorch: input
+// c_in x h_in x w_in, output c_out x h_out x w_out with
+//   h_out = floor((h_in + 2 ph - dh (kh - 1) - 1) / sh) + 1   (w alike);
+// input index i = (c * h_in + y) * w_in + x, neuron n = (c * h_out + y) * w_out + x.
+// Output channel co belongs to group co / (c_out / groups) and reads input
+// channels g * c_in / groups .. (g + 1) * c_in / groups - 1.
+struct ConvGeom {
+  int c_in = 0, h_in = 0, w_in = 0;
+  int c_out = 0, h_out = 0, w_out = 0;
+  int kh = 1, kw = 1;  // kernel
+  int sh = 1, sw = 1;  // stride
+  int ph = 0, pw = 0;  // zero padding on both sides
+  int dh = 1, dw = 1;  // dilation
+  int groups = 1;
+  int positions() const { return h_out * w_out; }
+  int cig() const { return c_in / groups; }   // input channels per group
+  int cog() const { return c_out / groups; }  // output channels per group
+  size_t weight_count() const { return static_cast<size_t>(c_out) * cig() * kh * kw; }
+};
 
 struct Layer {
   std::string name;
@@ -112,17 +135,32 @@ struct Layer {
   int n_in = 0;
   int n_out = 0;
   int weight_bits = 8;           // signed two's complement
-  std::vector<int32_t> weights;  // row-major [n_out][n_in]
-  std::vector<int64_t> bias;     // empty (no bias) or n_out entries, fit v_bits
+  // dense: row-major [n_out][n_in]; conv2d / sumpool2d: [c_out][c_in / groups][kh][kw]
+  // (the kernel is stored once: weight sharing)
+  std::vector<int32_t> weights;
+  // Empty (no bias) or one entry per neuron of a dense layer, per output channel
+  // of a conv layer (param_count()); fit v_bits. The neuron models' per-neuron
+  // parameters (akida thresholds, akida2 scales and biases) are counted alike.
+  std::vector<int64_t> bias;
   NeuronSpec neuron;
+  ConvGeom conv;  // conv2d / sumpool2d
   // The nodes it reads: the network input's name or other layers' names. A v2
   // file states them; a v1 file's layers each read the one before it (or the input).
   std::vector<std::string> inputs;
   int parallel = 0;  // hardware lanes P; 0 = choose automatically
   int weight_pack = 0;  // chunks per weight word (the planner takes at most the chunk count); 0 = automatic
 
-  int32_t w(int out, int in) const { return weights[static_cast<size_t>(out) * n_in + in]; }
+  int32_t w(int out, int in) const { return weights[static_cast<size_t>(out) * n_in + in]; }  // dense only
   bool has_bias() const { return !bias.empty(); }
+  bool is_conv() const { return type == LayerType::Conv2d || type == LayerType::SumPool2d; }
+  // Entries of the bias and of the per-neuron model parameters: one per neuron
+  // (dense) or per output channel (conv2d / sumpool2d).
+  int param_count() const { return is_conv() ? conv.c_out : n_out; }
+  // The parameter entry of neuron n.
+  int param_index(int n) const { return is_conv() ? n / conv.positions() : n; }
+  // Hardware lanes a layer can use: one per neuron (dense), one per output
+  // channel of a group (conv: the lanes share an output position).
+  int max_parallel() const { return is_conv() ? conv.cog() : n_out; }
 };
 
 enum class OutputDecoding { SpikeCount, FirstSpike, Membrane };

@@ -15,7 +15,8 @@ namespace {
 constexpr int64_t kMaxNeurons = 1 << 20;
 constexpr int64_t kMaxSynapses = int64_t{1} << 28;
 
-void parse_shape(const JsonCtx& c, const json& lj, int n_in_expected, Layer& l) {
+void parse_shape(const JsonCtx& c, const json& lj, const graph::Shape& in, Layer& l) {
+  const int64_t n_in_expected = graph::numel(in);
   l.n_in = static_cast<int>(c.get_int(lj, "in", 1, kMaxNeurons));
   l.n_out = static_cast<int>(c.get_int(lj, "out", 1, kMaxNeurons));
   if (l.n_in != n_in_expected)

@@ -7,5 +7,7 @@
 namespace sf {
 
 extern const LayerKindInfo kDenseKind;
+extern const LayerKindInfo kConv2dKind;
+extern const LayerKindInfo kSumPool2dKind;
 
 }  // namespace sf

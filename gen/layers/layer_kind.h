@@ -45,9 +45,13 @@ struct LayerKindInfo {
   // The kind's keys in a layer object, besides name, type, neuron and
   // hardware, which every kind has.
   std::vector<const char*> keys;
-  // Sizes, parsed before the neuron (whose parameters may be per neuron);
-  // n_in_expected is what the layer before it (or the input) emits.
-  void (*parse_shape)(const JsonCtx& c, const json& lj, int n_in_expected, Layer& l);
+  // The layer states weight_bits and weights (else the kind fills them:
+  // sumpool2d's ones).
+  bool weights_given = true;
+  // Sizes and geometry, parsed before the neuron (whose parameters may be per
+  // neuron or per channel); `in` is the shape the layer before it (or the
+  // input) emits, C order (a v1 network's shapes are flat: {size}).
+  void (*parse_shape)(const JsonCtx& c, const json& lj, const graph::Shape& in, Layer& l);
   // The weights, within the limits the neuron model sets; `path` is the
   // network file (a weights_file is relative to it).
   void (*parse_weights)(const JsonCtx& c, const std::string& path, const json& lj, const WeightLimits& lim, Layer& l);
@@ -73,7 +77,7 @@ struct LayerKindInfo {
   int64_t (*fire)(const gen::LayerPlan& lp, int64_t start, const std::vector<int>& spikes,
                   const std::function<void(int64_t)>& emit);
   // --- RTL ---
-  const char* rtl_engine;  // rtl_templates/<rtl_engine>.v
+  const char* rtl_engine;  // rtl_templates/<rtl_engine>.v; null: no engine yet (the planner refuses the layer)
 };
 
 const std::vector<const LayerKindInfo*>& layer_kinds();

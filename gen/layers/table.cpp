@@ -5,7 +5,7 @@
 namespace sf {
 
 const std::vector<const LayerKindInfo*>& layer_kinds() {
-  static const std::vector<const LayerKindInfo*> table = {&kDenseKind};
+  static const std::vector<const LayerKindInfo*> table = {&kDenseKind, &kConv2dKind, &kSumPool2dKind};
   return table;
 }
 

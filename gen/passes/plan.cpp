@@ -230,6 +230,10 @@ Plan plan_network(const Network& net, const PlanOptions& opt, const std::string&
   for (size_t k = 0; k < net.layers.size(); ++k) {
     const Layer& l = net.layers[k];
     const NeuronModelInfo& info = model_info(l);
+    if (!kind_info(l).rtl_engine)
+      throw InputError(net_file + ": layer '" + l.name + "': type: found \"" + kind_info(l).name +
+                       "\", expected a layer kind with a hardware engine (\"dense\"; the " + kind_info(l).name +
+                       " engine is not built yet: `spikeforge run` simulates it in the golden model)");
     LayerPlan lp;
     lp.name = l.name;
     lp.kind = l.type;

@@ -3,6 +3,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "synapses.h"
+
 namespace sf::ref::akida {
 
 namespace {
@@ -13,8 +15,8 @@ std::string where(const Layer& l) { return "layer '" + l.name + "': "; }
 
 WeightMatrix weights_of(const Layer& layer) {
   WeightMatrix w(static_cast<size_t>(layer.n_out), std::vector<int64_t>(static_cast<size_t>(layer.n_in)));
-  for (int n = 0; n < layer.n_out; ++n)
-    for (int i = 0; i < layer.n_in; ++i) w[static_cast<size_t>(n)][static_cast<size_t>(i)] = layer.w(n, i);
+  for (int i = 0; i < layer.n_in; ++i)
+    sf::ref::for_each_synapse(layer, i, [&](int n, int32_t x) { w[static_cast<size_t>(n)][static_cast<size_t>(i)] = x; });
   return w;
 }
 
@@ -26,7 +28,7 @@ V1Params v1_params_of(const Network& net, size_t k) {
   p.in_bits = layer_input_payload(net, k).bits;
   p.weight_bits = l.weight_bits;
   p.act_bits = q.act_bits;
-  p.threshold = q.threshold;
+  p.threshold = sf::ref::per_neuron(l, q.threshold);
   p.act_step = {ActStep::from_ratio(q.act_step_m, q.act_step_f)};
   return p;
 }
@@ -40,13 +42,13 @@ V2Params v2_params_of(const Network& net, size_t k) {
   p.input_signed = in.is_signed;
   p.weight_bits = l.weight_bits;
   p.input_shift = {q.input_shift};
-  p.bias = q.bias;
+  p.bias = sf::ref::per_neuron(l, q.bias);
   p.bias_shift = {q.bias_shift};
   p.buffer_bits = q.buffer_bits;
   p.relu = q.relu;
   if (q.has_max_value) p.max_value = q.max_value;
   p.max_value_shift = q.max_value_shift;
-  p.output_scale = q.output_scale;
+  p.output_scale = sf::ref::per_neuron(l, q.output_scale);
   p.output_shift = {q.output_shift};
   p.output_bits = q.output_bits;
   return p;

@@ -3,6 +3,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "synapses.h"
+
 namespace sf::ref::loihi2 {
 
 Params params_of(const Layer& layer) {
@@ -13,7 +15,7 @@ Params params_of(const Layer& layer) {
   p.vth = q.vth;
   p.bias_exp = q.bias_exp;
   p.weight_exp = q.weight_exp;
-  p.bias_mant = layer.bias;
+  p.bias_mant = sf::ref::per_neuron(layer, layer.bias);
   return p;
 }
 
@@ -52,12 +54,12 @@ Trace run_network(const Network& net, const std::vector<InputEvent>& events, int
     trace.layers.push_back({l.name, false, {}, {}});
   }
   const auto add = [](const Layer& l, std::vector<int64_t>& acc, int i, int64_t payload) {
-    for (int n = 0; n < l.n_out; ++n) {
+    sf::ref::for_each_synapse(l, i, [&](int n, int32_t w) {
       int64_t x = 0;
-      if (__builtin_mul_overflow(int64_t{l.w(n, i)}, payload, &x) ||
+      if (__builtin_mul_overflow(int64_t{w}, payload, &x) ||
           __builtin_add_overflow(acc[static_cast<size_t>(n)], x, &acc[static_cast<size_t>(n)]))
         throw std::overflow_error("layer '" + l.name + "': a weighted input sum leaves int64");
-    }
+    });
   };
 
   size_t ev = 0;
@@ -70,7 +72,7 @@ Trace run_network(const Network& net, const std::vector<InputEvent>& events, int
       spikes.clear();
       for (int n = 0; n < l.n_out; ++n) {
         const int64_t a = apply_weight_exp(sum[k][static_cast<size_t>(n)], params[k].weight_exp);
-        const int64_t b = l.has_bias() ? l.bias[static_cast<size_t>(n)] : 0;
+        const int64_t b = l.has_bias() ? l.bias[static_cast<size_t>(l.param_index(n))] : 0;
         if (step(params[k], state[k][static_cast<size_t>(n)], a, b)) {
           trace.layers[k].spikes.push_back({t, n, 1});
           spikes.push_back(n);
