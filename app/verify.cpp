@@ -11,6 +11,7 @@
 #include "emit/verilog.h"
 #include "hls_csim.h"
 #include "ir/error.h"
+#include "layers/layer_kind.h"
 #include "models/neuron_model.h"
 #include "passes/cycle_model.h"
 #include "util/files.h"
@@ -24,9 +25,9 @@ namespace {
 // Events per timestep as the cycle model needs them.
 gen::StepEvents step_events(const Raster& input, const Trace& golden) {
   gen::StepEvents ev;
-  ev.inputs.assign(static_cast<size_t>(golden.timesteps), 0);
-  for (const InputEvent& e : input.events)
-    if (e.t < golden.timesteps) ++ev.inputs[static_cast<size_t>(e.t)];
+  ev.inputs.assign(static_cast<size_t>(golden.timesteps), {});
+  for (const InputEvent& e : input.events)  // sorted by (t, index): the order the harness offers them
+    if (e.t < golden.timesteps) ev.inputs[static_cast<size_t>(e.t)].push_back(e.index);
   for (const LayerTrace& lt : golden.layers) {
     std::vector<std::vector<int>> per(static_cast<size_t>(golden.timesteps));
     for (const Spike& s : lt.spikes) per[static_cast<size_t>(s.t)].push_back(s.neuron);
@@ -44,10 +45,21 @@ sim::CosimDesign cosim_design(const Network& net, const gen::Plan& plan, const s
   d.graded = plan.graded;
   for (size_t k = 0; k < plan.layers.size(); ++k) {
     const gen::LayerPlan& l = plan.layers[k];
-    sim::CosimLayer cl{l.name, l.n_out, l.P, l.v_bits, l.out_pay_bits, l.out_pay_signed, {}};
+    sim::CosimLayer cl{l.name, l.n_out, l.P, l.v_bits, l.out_pay_bits, l.out_pay_signed, {}, {}};
     // the lane's state word, as the model's table entry lays it out
     for (const StateField& f : model_info(net.layers[k]).state_fields(net.layers[k], l.v_bits))
       cl.state.push_back({f.name, f.lo, f.bits});
+    // an engine whose lanes do not hold neurons addr * P + lane names its slots
+    const LayerKindInfo& kind = kind_info(l.kind);
+    bool identity = true;
+    std::vector<int> slots;
+    for (int a = 0; a < l.C; ++a)
+      for (int j = 0; j < l.P; ++j) {
+        const int n = kind.neuron_at(l, a, j);
+        slots.push_back(n);
+        identity = identity && (n == a * l.P + j || (n < 0 && a * l.P + j >= l.n_out));
+      }
+    if (!identity) cl.slots = std::move(slots);
     d.layers.push_back(std::move(cl));
   }
   return d;

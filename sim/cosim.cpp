@@ -1,5 +1,6 @@
 #include "cosim.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -29,9 +30,22 @@ json expect_json(const CosimDesign& design, const Raster& r, const Trace& g,
   json layers = json::array();
   for (size_t k = 0; k < design.layers.size(); ++k) {
     const LayerTrace& lt = g.layers[k];
+    const std::vector<int>& slots = design.layers[k].slots;
+    // the order the engine emits a step's events in: its slot order
+    std::vector<int> rank;
+    if (!slots.empty()) {
+      rank.assign(static_cast<size_t>(design.layers[k].n_out), -1);
+      for (size_t s = 0; s < slots.size(); ++s)
+        if (slots[s] >= 0) rank[static_cast<size_t>(slots[s])] = static_cast<int>(s);
+    }
+    std::vector<Spike> ordered = lt.spikes;
+    if (!rank.empty())
+      std::stable_sort(ordered.begin(), ordered.end(), [&](const Spike& a, const Spike& b) {
+        return a.t != b.t ? a.t < b.t : rank[static_cast<size_t>(a.neuron)] < rank[static_cast<size_t>(b.neuron)];
+      });
     std::vector<std::vector<int>> spikes(static_cast<size_t>(g.timesteps));
     std::vector<std::vector<int64_t>> payloads(static_cast<size_t>(g.timesteps));
-    for (const Spike& sp : lt.spikes) {
+    for (const Spike& sp : ordered) {
       spikes[static_cast<size_t>(sp.t)].push_back(sp.neuron);
       payloads[static_cast<size_t>(sp.t)].push_back(sp.payload);
     }
@@ -45,6 +59,7 @@ json expect_json(const CosimDesign& design, const Raster& r, const Trace& g,
                   {"lane_bits", design.layers[k].lane_bits},
                   {"spikes", spikes},
                   {"state", std::move(state)}};
+    if (!slots.empty()) layer["slots"] = slots;
     if (design.graded) {  // events carry values; the layers keep no state to read back
       layer["payloads"] = payloads;
       layer["pay_bits"] = design.layers[k].pay_bits;

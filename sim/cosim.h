@@ -36,6 +36,10 @@ struct CosimLayer {
   int pay_bits = 1;       // graded designs: output event value bits
   bool pay_signed = false;
   std::vector<CosimStateField> state;  // the fields compared with the golden trace's states
+  // The engine's lane slots: slot = state word address * P + lane holds neuron
+  // slots[slot] (-1: an idle lane). Empty: slot n is neuron n (the dense engine).
+  // The fire phase emits in slot order, so the expected events are sorted so.
+  std::vector<int> slots;
 };
 
 // The generated design: its RTL files, emitted into rtl_dir (the harness is

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "ir/error.h"
+#include "layers/layer_kind.h"
 #include "models/neuron_model.h"
 #include "util/files.h"
 
@@ -548,6 +549,11 @@ HlsEmitResult emit_hls(const Network& net, const Plan& plan, const std::string& 
                      " models; the " + info.name + " model " + info.hls_refusal +
                      " (use --target verilog / --backend verilator)");
   }
+  for (const Layer& l : net.layers)
+    if (l.is_conv())
+      throw InputError("network '" + net.name + "': layer '" + l.name + "': --target hls / --backend hls have a dense "
+                       "template only; the " + std::string(kind_info(l).name) +
+                       " template is not built yet (use --target verilog / --backend verilator)");
   HlsEmitResult r;
   const fs::path inc = fs::path(dir) / "include" / "sf_hls";
   fs::create_directories(inc);

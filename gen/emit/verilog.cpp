@@ -30,22 +30,10 @@ std::string hex_word(const std::vector<int64_t>& lanes, int bits) {
   return s;
 }
 
-// Calls f(lanes) for every weight word in memory order: word i * R + r (R =
-// weight_row()) holds chunk c = r * w_pack + s in lanes s * P + j, W[c * P + j][i]
-// (sf_dense_engine's layout; w_pack 1: word i * C + c, lane j).
+// Calls f(lanes) for every weight word in memory order (the layer kind's layout).
 template <class F>
 void for_each_weight_word(const Layer& l, const LayerPlan& lp, F f) {
-  std::vector<int64_t> lanes(static_cast<size_t>(lp.P * lp.w_pack));
-  const int64_t unit = int64_t{1} << lp.w_shift;  // the plan proved every weight a multiple
-  for (int i = 0; i < l.n_in; ++i)
-    for (int r = 0; r < lp.weight_row(); ++r) {
-      for (int s = 0; s < lp.w_pack; ++s)
-        for (int j = 0; j < lp.P; ++j) {
-          const int n = (r * lp.w_pack + s) * lp.P + j;
-          lanes[static_cast<size_t>(s * lp.P + j)] = n < l.n_out ? l.w(n, i) / unit : 0;
-        }
-      f(lanes);
-    }
+  kind_info(l).weight_words(l, lp, f);
 }
 
 std::string weights_hex(const Layer& l, const LayerPlan& lp) {
@@ -63,11 +51,12 @@ int64_t param_of(const Layer& l, size_t n) {
 
 std::string bias_hex(const Layer& l, const LayerPlan& lp) {
   std::ostringstream o;
+  const LayerKindInfo& kind = kind_info(l);
   std::vector<int64_t> lanes(static_cast<size_t>(lp.P));
-  for (int c = 0; c < lp.C; ++c) {
+  for (int c = 0; c < kind.param_words(lp); ++c) {
     for (int j = 0; j < lp.P; ++j) {
-      int n = c * lp.P + j;
-      lanes[static_cast<size_t>(j)] = n < l.n_out ? param_of(l, static_cast<size_t>(n)) : 0;
+      const int e = kind.param_entry(lp, c, j);  // a neuron (dense) or a channel (conv)
+      lanes[static_cast<size_t>(j)] = e >= 0 ? param_of(l, static_cast<size_t>(e)) : 0;
     }
     o << hex_word(lanes, lp.bias_bits) << "\n";
   }
@@ -280,8 +269,7 @@ std::string emit_top(const Network& net, const Plan& plan) {
       << "    .MODEL(\"" << lane.model << "\"), .HAS_STATE(" << (lane.has_state ? 1 : 0) << "), .DELAY_BANK("
       << (lane.delay_bank ? 1 : 0) << "), .PAYLOAD(" << (lane.payload ? 1 : 0) << "), .HAS_PEND("
       << (lane.has_pend ? 1 : 0) << "),\n"
-      << "    .N_IN(" << lp.n_in << "), .N_OUT(" << lp.n_out << "), .P(" << lp.P << "), .W_PACK(" << lp.w_pack
-      << "),\n"
+      << kind_info(l).rtl_shape(lp)
       << "    .IN_IDX_W(" << lp.in_idx_w << "), .OUT_IDX_W(" << lp.out_idx_w << "),\n"
       << "    .PAY_BITS(" << lp.pay_bits << "), .PAY_SIGNED(" << (lp.pay_signed ? 1 : 0) << "),\n"
       << "    .W_BITS(" << lp.w_bits << "), .ACC_BITS(" << lp.acc_bits << "), .V_BITS(" << lp.v_bits

@@ -155,40 +155,39 @@ NetxLayerReport map_conv(const NetxModel& m, const NetxLayer& L, const Shape& in
                    "] (c, y, x) from the input " + std::to_string(in.c) + "x" + std::to_string(in.h) + "x" +
                    std::to_string(in.w) + " and the kernel, stride, padding and dilation");
   const int64_t n_in = in.size(), n_out = c_out * ho * wo;
-  if (n_in * n_out > (int64_t{1} << 28))
-    fail(m, L, "the expanded dense matrix would have " + std::to_string(n_in * n_out) +
-                   " entries (at most 2^28: the IR holds conv layers as dense matrices)");
+  if (n_out > (int64_t{1} << 20))
+    fail(m, L, "shape: " + std::to_string(n_out) + " neurons, expected at most 2^20 per layer");
   for (size_t k = 0; k < L.weights.size(); ++k)
     if (L.weights[k] < -256 || L.weights[k] > 255)
       fail(m, L, "weight (flat index " + std::to_string(k) + "): found " + std::to_string(L.weights[k]) +
                      ", expected -256..255");
+  // A conv2d layer: the kernel is kept as netx stores it, [O][I/groups][kH][kW]
+  // (weight sharing: stored once).
+  l.type = LayerType::Conv2d;
+  ConvGeom& g = l.conv;
+  g.c_in = static_cast<int>(in.c), g.h_in = static_cast<int>(in.h), g.w_in = static_cast<int>(in.w);
+  g.c_out = static_cast<int>(c_out), g.h_out = static_cast<int>(ho), g.w_out = static_cast<int>(wo);
+  g.kh = static_cast<int>(kh), g.kw = static_cast<int>(kw), g.sh = static_cast<int>(sy), g.sw = static_cast<int>(sx);
+  g.ph = static_cast<int>(py), g.pw = static_cast<int>(px), g.dh = static_cast<int>(dy), g.dw = static_cast<int>(dx);
+  g.groups = static_cast<int>(groups);
   l.n_in = static_cast<int>(n_in);
   l.n_out = static_cast<int>(n_out);
-  l.weights.assign(static_cast<size_t>(n_in * n_out), 0);
+  l.weights.assign(L.weights.begin(), L.weights.end());
   int32_t lo = 0, hi = 0;
+  const size_t per = static_cast<size_t>(cg_in * kh * kw);
   for (int64_t o = 0; o < c_out; ++o) {
-    const int64_t g = o / cg_out;
-    for (int64_t y = 0; y < ho; ++y)
-      for (int64_t x = 0; x < wo; ++x) {
-        const int64_t row = (o * ho + y) * wo + x;
-        int64_t abs_sum = 0;
-        for (int64_t ci = 0; ci < cg_in; ++ci)
-          for (int64_t ky = 0; ky < kh; ++ky)
-            for (int64_t kx = 0; kx < kw; ++kx) {
-              const int64_t iy = y * sy + ky * dy - py, ix = x * sx + kx * dx - px;
-              if (iy < 0 || iy >= in.h || ix < 0 || ix >= in.w) continue;
-              const int64_t c = g * cg_in + ci;
-              const auto w = static_cast<int32_t>(L.weights[static_cast<size_t>(((o * cg_in + ci) * kh + ky) * kw + kx)]);
-              l.weights[static_cast<size_t>(row * n_in + (c * in.h + iy) * in.w + ix)] = w;
-              abs_sum += std::abs(w);
-              lo = std::min(lo, w), hi = std::max(hi, w);
-            }
-        if (abs_sum >= (int64_t{1} << 23))
-          fail(m, L, "neuron (" + std::to_string(o) + ", " + std::to_string(y) + ", " + std::to_string(x) +
-                         "): the sum of |weight| over its inputs is " + std::to_string(abs_sum) +
-                         ", expected below 2^23 (Lava's Conv wraps its output to 24 bits)");
-      }
+    // the interior neurons of channel o see the whole kernel: the largest sum of |weight|
+    int64_t abs_sum = 0;
+    for (size_t k = 0; k < per; ++k) {
+      const int32_t w = l.weights[static_cast<size_t>(o) * per + k];
+      abs_sum += std::abs(w);
+      lo = std::min(lo, w), hi = std::max(hi, w);
+    }
+    if (abs_sum >= (int64_t{1} << 23))
+      fail(m, L, "output channel " + std::to_string(o) + ": the sum of |weight| over its kernel is " +
+                     std::to_string(abs_sum) + ", expected below 2^23 (Lava's Conv wraps its output to 24 bits)");
   }
+  (void)cg_out;
   l.weight_bits = bits_for(lo, hi);
   l.neuron.loihi2.weight_exp = 0;
   out = {c_out, ho, wo, true};
@@ -268,20 +267,24 @@ NetxImport netx_to_network(const NetxModel& m, const std::string& name, const Ne
       Shape next;
       const bool any_bias = map_neuron(m, L, l);
       out.layers.push_back(map_conv(m, L, cur, l, next));
-      // a per-channel bias, repeated over the map (netx's channel-wise bias)
+      // a per-channel bias (netx's channel-wise bias), one entry per output channel
       if (!L.bias.empty()) {
         if (static_cast<int64_t>(L.bias.size()) != next.c)
           fail(m, L, "bias: found " + std::to_string(L.bias.size()) + " values, expected " +
                          std::to_string(next.c) + " (one per output channel)");
         if (any_bias)
-          for (int64_t c = 0; c < next.c; ++c)
-            for (int64_t k = 0; k < next.h * next.w; ++k)
-              l.bias.push_back(static_cast<int64_t>(L.bias[static_cast<size_t>(c)]));
+          for (int64_t c = 0; c < next.c; ++c) l.bias.push_back(static_cast<int64_t>(L.bias[static_cast<size_t>(c)]));
       }
+      // conv layers need the input's (c, y, x) shape: a version 2 network
+      net.format_version = 2;
       cur = next;
     }
     flatten = false;
-    if (net.layers.empty()) net.input_size = l.n_in;
+    if (net.layers.empty()) {
+      net.input_size = l.n_in;
+      net.input_shape = l.is_conv() ? std::vector<int64_t>{l.conv.c_in, l.conv.h_in, l.conv.w_in}
+                                    : std::vector<int64_t>{l.n_in};
+    }
     net.layers.push_back(std::move(l));
   }
   if (net.layers.empty()) throw InputError(m.path + ": no dense or conv layer to import");

@@ -55,7 +55,13 @@ struct LayerPlan {
   // same SPRAMs, and the narrower state memories save block RAMs.
   int w_pack = 1;
   bool spram_pack = false;    // keep packing to the SPRAM word as P changes
-  int weight_row() const { return (C + w_pack - 1) / w_pack; }  // weight words per input
+  int weight_row() const { return (C + w_pack - 1) / w_pack; }  // weight words per input (dense)
+  // conv2d / sumpool2d (sf_conv_engine): the geometry, the chunks per output
+  // position (groups x ceil(c_out / groups / P); C is then positions x CH, the
+  // state words), and whether the fire phase visits only the rows that can fire.
+  ConvGeom conv;
+  int CH = 1;
+  bool sparse_fire = false;
   int in_idx_w = 1, out_idx_w = 1;
   int pay_bits = 1;           // input payload width of this layer
   bool pay_signed = false;

@@ -1,6 +1,9 @@
 #include "layers/conv_common.h"
 
 #include <algorithm>
+#include <numeric>
+
+#include "ir/bits.h"
 
 namespace sf::conv {
 
@@ -74,6 +77,102 @@ void input_sum_range(const Layer& l, int64_t pmin, int64_t pmax, int64_t& lo_all
     lo_all = std::min(lo_all, lo);
     hi_all = std::max(hi_all, hi);
   }
+}
+
+int state_words(const Layer& l, int P) {
+  const ConvGeom& g = l.conv;
+  return g.positions() * g.groups * ((g.cog() + P - 1) / P);
+}
+
+namespace {
+int cg_of(const gen::LayerPlan& lp) { return lp.CH / lp.conv.groups; }
+}  // namespace
+
+int neuron_at(const gen::LayerPlan& lp, int addr, int lane) {
+  const ConvGeom& g = lp.conv;
+  const int co = param_entry(lp, addr % lp.CH, lane);
+  return co < 0 ? -1 : co * g.positions() + addr / lp.CH;
+}
+
+void weight_words(const Layer& l, const gen::LayerPlan& lp, const std::function<void(const std::vector<int64_t>&)>& f) {
+  const ConvGeom& g = l.conv;
+  const int CG = cg_of(lp);
+  const int64_t unit = int64_t{1} << lp.w_shift;
+  std::vector<int64_t> lanes(static_cast<size_t>(lp.P));
+  for (int ci = 0; ci < g.c_in; ++ci) {
+    const int grp = ci / g.cig(), cl = ci % g.cig();
+    for (int ky = 0; ky < g.kh; ++ky)
+      for (int kx = 0; kx < g.kw; ++kx)
+        for (int cg = 0; cg < CG; ++cg) {
+          for (int j = 0; j < lp.P; ++j) {
+            const int c = cg * lp.P + j;  // within the group
+            const int co = grp * g.cog() + c;
+            lanes[static_cast<size_t>(j)] =
+                c < g.cog() ? l.weights[((static_cast<size_t>(co) * g.cig() + cl) * g.kh + ky) * g.kw + kx] / unit : 0;
+          }
+          f(lanes);
+        }
+  }
+}
+
+int param_words(const gen::LayerPlan& lp) { return lp.CH; }
+
+int param_entry(const gen::LayerPlan& lp, int word, int lane) {
+  const int CG = cg_of(lp);
+  const int c = (word % CG) * lp.P + lane;
+  return c < lp.conv.cog() ? (word / CG) * lp.conv.cog() + c : -1;
+}
+
+std::string rtl_shape(const gen::LayerPlan& lp) {
+  const ConvGeom& g = lp.conv;
+  const auto s = [](int x) { return std::to_string(x); };
+  return "    .C_IN(" + s(g.c_in) + "), .H_IN(" + s(g.h_in) + "), .W_IN(" + s(g.w_in) + "), .C_OUT(" + s(g.c_out) +
+         "), .H_OUT(" + s(g.h_out) + "), .W_OUT(" + s(g.w_out) + "),\n    .KH(" + s(g.kh) + "), .KW(" + s(g.kw) +
+         "), .SH(" + s(g.sh) + "), .SW(" + s(g.sw) + "), .PH(" + s(g.ph) + "), .PW(" + s(g.pw) + "), .DH(" + s(g.dh) +
+         "), .DW(" + s(g.dw) + "), .GROUPS(" + s(g.groups) + "), .SPARSE_FIRE(" + (lp.sparse_fire ? "1" : "0") +
+         "), .P(" + s(lp.P) + "),\n";
+}
+
+// A busy step: every input once, each issuing its window (at most
+// ceil(kh / sh) x ceil(kw / sw) cells reach the grid) times the group's chunks.
+int64_t step_work(const gen::LayerPlan& lp) {
+  const ConvGeom& g = lp.conv;
+  const int64_t rows = (g.kh + g.sh - 1) / g.sh, cols = (g.kw + g.sw - 1) / g.sw;
+  return int64_t{lp.n_in} * rows * cols * cg_of(lp) + lp.C;
+}
+
+// weights (the kernel once: c_in * kh * kw * CG words of P lanes), the sums and
+// the state per (position, chunk), the parameter words per chunk.
+std::vector<MemRequest> memories(const Layer& l, const NeuronModelInfo& model, const gen::LayerPlan& lp) {
+  using gen::MemRole;
+  const ConvGeom& g = l.conv;
+  std::vector<MemRequest> m;
+  m.push_back({".weights", MemRole::Weights, lp.P * lp.w_bits, g.c_in * g.kh * g.kw * cg_of(lp)});
+  m.push_back({".acc", MemRole::Acc, lp.P * lp.acc_bits, lp.C});
+  if (model.stateless) {
+    m.push_back({".param", MemRole::Param, lp.P * lp.bias_bits, lp.CH});
+    return m;
+  }
+  if (model.synaptic_delay) m.push_back({".acc1", MemRole::AccDelayed, lp.P * lp.acc_bits, lp.C});
+  m.push_back({".v", MemRole::State, lp.P * lp.v_bits, lp.C});
+  if (lp.has_bias) m.push_back({".bias", MemRole::Bias, lp.P * lp.bias_bits, lp.CH});
+  if (model.needs_pending(l)) m.push_back({".pend", MemRole::Pending, lp.P, lp.C});
+  return m;
+}
+
+int engine_dsp(const gen::LayerPlan& /*lp*/) { return 0; }
+
+void set_engine(LayerKindInfo& k) {
+  k.memories = memories;
+  k.control_luts = 400;  // decoder, window issuer, row fire: modelled
+  k.engine_dsp = engine_dsp;
+  k.step_work = step_work;
+  k.state_words = state_words;
+  k.neuron_at = neuron_at;
+  k.weight_words = weight_words;
+  k.param_words = param_words;
+  k.param_entry = param_entry;
+  k.rtl_shape = rtl_shape;
 }
 
 }  // namespace sf::conv

@@ -33,4 +33,20 @@ graph::Shape output_shape(const ConvGeom& g);
 // each input at most once per step, payloads in [pmin, pmax]).
 void input_sum_range(const Layer& l, int64_t pmin, int64_t pmax, int64_t& lo, int64_t& hi);
 
+// ---- the engine (sf_conv_engine, docs/conv-engine.md) ----
+// P lanes over the output channels of a group: CG = ceil(cog / P) chunks per
+// group, CH = groups * CG per output position; state word pos * CH + g * CG + cg.
+int state_words(const Layer& l, int P);
+int neuron_at(const gen::LayerPlan& lp, int addr, int lane);
+// weight word ((ci * kh + ky) * kw + kx) * CG + cg, lane j: W[g*cog + cg*P + j][ci - g*cig][ky][kx]
+void weight_words(const Layer& l, const gen::LayerPlan& lp, const std::function<void(const std::vector<int64_t>&)>& f);
+int param_words(const gen::LayerPlan& lp);                    // CH: one word per chunk, per channel
+int param_entry(const gen::LayerPlan& lp, int word, int lane);  // the channel, or -1
+std::string rtl_shape(const gen::LayerPlan& lp);
+int64_t step_work(const gen::LayerPlan& lp);
+std::vector<MemRequest> memories(const Layer& l, const NeuronModelInfo& model, const gen::LayerPlan& lp);
+int engine_dsp(const gen::LayerPlan& lp);
+// Fills the engine hooks of a conv kind entry (conv2d, sumpool2d).
+void set_engine(LayerKindInfo& k);
+
 }  // namespace sf::conv

@@ -148,19 +148,70 @@ int engine_dsp(const gen::LayerPlan& lp) {
 }
 
 int64_t chunks(const gen::LayerPlan& lp) { return lp.C; }
-int64_t fan_out(const gen::LayerPlan& lp) { return lp.n_out; }
 
+// An event accepted in cycle a issues its C chunks in a+1..a+C; the next word is
+// accepted from a+C. The marker accepted in m lets fire start at max(m+1, last issue + 2).
+IntegrateResult integrate(const gen::LayerPlan& lp, const StepTraffic& s, int64_t ready) {
+  IntegrateResult r;
+  int64_t last_issue = -2;
+  const size_t n = s.arrivals.size() - 1;
+  for (size_t j = 0; j < n; ++j) {
+    const int64_t a = std::max(s.arrivals[j], ready);
+    r.accepts.push_back(a);
+    ready = a + lp.C;
+    last_issue = a + lp.C;
+    r.issue_cycles += static_cast<uint64_t>(lp.C);
+    r.synaptic_ops += static_cast<uint64_t>(lp.n_out);
+  }
+  const int64_t m = std::max(s.arrivals.back(), ready);
+  r.accepts.push_back(m);
+  r.fire_earliest = std::max(m + 1, last_issue + 2);  // the integrate pipeline has read its last acc word
+  return r;
+}
+
+int64_t step_work(const gen::LayerPlan& lp) { return int64_t{lp.n_in} * lp.C; }
+
+int state_words(const Layer& l, int P) { return (l.n_out + P - 1) / P; }
+int neuron_at(const gen::LayerPlan& lp, int addr, int lane) {
+  const int n = addr * lp.P + lane;
+  return n < lp.n_out ? n : -1;
+}
+
+// Word i * R + r (R = weight_row()) holds chunk c = r * w_pack + s in lanes
+// s * P + j: W[c * P + j][i] (w_pack 1: word i * C + c, lane j).
+void weight_words(const Layer& l, const gen::LayerPlan& lp, const std::function<void(const std::vector<int64_t>&)>& f) {
+  std::vector<int64_t> lanes(static_cast<size_t>(lp.P * lp.w_pack));
+  const int64_t unit = int64_t{1} << lp.w_shift;  // the plan proved every weight a multiple
+  for (int i = 0; i < l.n_in; ++i)
+    for (int r = 0; r < lp.weight_row(); ++r) {
+      for (int s = 0; s < lp.w_pack; ++s)
+        for (int j = 0; j < lp.P; ++j) {
+          const int n = (r * lp.w_pack + s) * lp.P + j;
+          lanes[static_cast<size_t>(s * lp.P + j)] = n < l.n_out ? l.w(n, i) / unit : 0;
+        }
+      f(lanes);
+    }
+}
+
+int param_words(const gen::LayerPlan& lp) { return lp.C; }
+int param_entry(const gen::LayerPlan& lp, int word, int lane) { return neuron_at(lp, word, lane); }
+
+std::string rtl_shape(const gen::LayerPlan& lp) {
+  return "    .N_IN(" + std::to_string(lp.n_in) + "), .N_OUT(" + std::to_string(lp.n_out) + "), .P(" +
+         std::to_string(lp.P) + "), .W_PACK(" + std::to_string(lp.w_pack) + "),\n";
+}
 // Per chunk: one cycle to update (the lanes' pipeline register), one to write
 // back; each spike takes one extra cycle to emit. The marker follows the last chunk.
-int64_t fire(const gen::LayerPlan& lp, int64_t start, const std::vector<int>& spikes,
-             const std::function<void(int64_t)>& emit) {
+int64_t fire(const gen::LayerPlan& lp, int64_t start, const StepTraffic& st,
+             const std::function<void(int64_t, int)>& emit) {
+  const std::vector<int>& spikes = st.spikes;
   int64_t w = start + 2;
   size_t s = 0;
   for (int c = 0; c < lp.C; ++c) {
     int64_t e = w;
     while (s < spikes.size() && spikes[s] / lp.P == c) {
       ++e;
-      emit(e);
+      emit(e, spikes[s]);
       ++s;
     }
     w = e + 2;
@@ -181,10 +232,15 @@ LayerKindInfo make() {
   k.memories = memories;
   k.control_luts = 150;
   k.engine_dsp = engine_dsp;
+  k.step_work = step_work;
+  k.state_words = state_words;
+  k.neuron_at = neuron_at;
+  k.weight_words = weight_words;
+  k.param_words = param_words;
+  k.param_entry = param_entry;
+  k.rtl_shape = rtl_shape;
   k.clear_cycles = chunks;
-  k.event_cycles = chunks;
-  k.event_synaptic_ops = fan_out;
-  k.fire_after_issue = 2;  // the integrate pipeline has read its last acc word
+  k.integrate = integrate;
   k.fire = fire;
   k.rtl_engine = "sf_dense_engine";
   return k;

@@ -38,6 +38,25 @@ struct MemRequest {
   int depth = 0;  // words
 };
 
+// What the cycle model knows of one layer's timestep.
+struct StepTraffic {
+  // arrivals[j]: the first cycle word j can be accepted (the step's events in
+  // the order they come, then the end-of-timestep marker, last)
+  std::vector<int64_t> arrivals;
+  std::vector<int> indices;      // the events' input indices, in that order
+  std::vector<int> spikes;       // the neurons that spike this step, ascending
+  std::vector<int> prev_spikes;  // those of the step before (empty at step 0)
+};
+
+// The integrate phase's result: when each word was accepted, and the first
+// cycle the fire phase may start (before the downstream FIFO is asked).
+struct IntegrateResult {
+  std::vector<int64_t> accepts;  // per word, the marker last
+  int64_t fire_earliest = 0;
+  uint64_t issue_cycles = 0;     // cycles spent issuing synaptic updates
+  uint64_t synaptic_ops = 0;     // lanes x issues that update a real synapse
+};
+
 struct LayerKindInfo {
   LayerType id;
   const char* name;  // the format's layer.type
@@ -66,16 +85,34 @@ struct LayerKindInfo {
   void (*input_sum_range)(const Layer& l, int64_t pmin, int64_t pmax, int64_t& lo, int64_t& hi);
   std::vector<MemRequest> (*memories)(const Layer& l, const NeuronModelInfo& model, const gen::LayerPlan& lp);
   int control_luts;                              // modelled LUT4s of the engine without its lanes
+  // Cycles of a busy timestep (every input once): what automatic parallelism lowers.
+  int64_t (*step_work)(const gen::LayerPlan& lp);
   int (*engine_dsp)(const gen::LayerPlan& lp);   // SB_MAC16 blocks of the engine itself
+  // --- engine layout (the emitters and the co-simulation read these) ---
+  // The engine's state words for P lanes (the plan's C): chunks of P neurons.
+  int (*state_words)(const Layer& l, int P);
+  // The neuron in lane `lane` of state word `addr`, or -1 for an idle lane.
+  int (*neuron_at)(const gen::LayerPlan& lp, int addr, int lane);
+  // Calls f(lanes) for every weight word in memory order: P * w_pack stored
+  // weights (w >> w_shift), lane 0 first.
+  void (*weight_words)(const Layer& l, const gen::LayerPlan& lp,
+                       const std::function<void(const std::vector<int64_t>&)>& f);
+  // The parameter memory: its words, and which parameter entry (a neuron of a
+  // dense layer, a channel of a conv layer: Layer::param_count) each lane holds (-1: idle).
+  int (*param_words)(const gen::LayerPlan& lp);
+  int (*param_entry)(const gen::LayerPlan& lp, int word, int lane);
+  // The engine instance's shape parameters, "    .N_IN(4), .N_OUT(2), ...,\n".
+  std::string (*rtl_shape)(const gen::LayerPlan& lp);
   // --- cycles (docs/cycle-model.md) ---
   int64_t (*clear_cycles)(const gen::LayerPlan& lp);  // after reset, before the first input word
-  int64_t (*event_cycles)(const gen::LayerPlan& lp);  // integrate issue cycles of one input event
-  int64_t (*event_synaptic_ops)(const gen::LayerPlan& lp);  // synapses one input event updates
-  int64_t fire_after_issue;  // fire may start this many cycles after the last integrate issue
-  // The fire phase from cycle `start`: calls emit(cycle) for each output
-  // spike (spikes ascending) and returns the cycle of the end-of-timestep marker.
-  int64_t (*fire)(const gen::LayerPlan& lp, int64_t start, const std::vector<int>& spikes,
-                  const std::function<void(int64_t)>& emit);
+  // The integrate phase of a step: the engine accepts its first word at
+  // `ready` or later.
+  IntegrateResult (*integrate)(const gen::LayerPlan& lp, const StepTraffic& s, int64_t ready);
+  // The fire phase from cycle `start`: calls emit(cycle, neuron) for each
+  // output event in the order the engine emits them, and returns the cycle of
+  // the end-of-timestep marker (the engine accepts input again after it).
+  int64_t (*fire)(const gen::LayerPlan& lp, int64_t start, const StepTraffic& s,
+                  const std::function<void(int64_t, int)>& emit);
   // --- RTL ---
   const char* rtl_engine;  // rtl_templates/<rtl_engine>.v; null: no engine yet (the planner refuses the layer)
 };

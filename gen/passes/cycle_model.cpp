@@ -29,48 +29,44 @@ CycleReport predict_cycles(const Plan& plan, const StepEvents& ev) {
   std::vector<FifoLog> fifo(L);  // fifo[k]: after layer k
   int64_t prev_marker = -1;
   for (size_t t = 0; t < T; ++t) {
-    // word arrival cycles into layer k for this step; the marker is last
-    std::vector<int64_t> arrivals(static_cast<size_t>(ev.inputs[t]) + 1, 0);
+    // what enters layer 0: the step's input events, offered back to back from cycle 0
+    StepTraffic in;
+    in.indices = ev.inputs[t];
+    in.arrivals.assign(in.indices.size() + 1, 0);
     for (size_t k = 0; k < L; ++k) {
       const LayerPlan& lp = plan.layers[k];
       const LayerKindInfo& kind = kind_info(lp.kind);
-      const auto& spk = ev.spikes[k][t];
-      const size_t n_words = arrivals.size() - 1;
-      const int64_t issue = kind.event_cycles(lp);
-      int64_t last_issue = -kind.fire_after_issue;  // the last chunk of the step's last event is issued here
-      for (size_t j = 0; j < n_words; ++j) {
-        int64_t a = std::max(arrivals[j], ready[k]);
-        if (k > 0) fifo[k - 1].pops.push_back(a);
-        ready[k] = a + issue;
-        last_issue = a + issue;
-        rep.integrate_cycles += static_cast<uint64_t>(issue);
-        rep.synaptic_ops += static_cast<uint64_t>(kind.event_synaptic_ops(lp));
-      }
-      int64_t m = std::max(arrivals.back(), ready[k]);
-      if (k > 0) fifo[k - 1].pops.push_back(m);
+      in.spikes = ev.spikes[k][t];
+      in.prev_spikes = t > 0 ? ev.spikes[k][t - 1] : std::vector<int>{};
+      const IntegrateResult r = kind.integrate(lp, in, ready[k]);
+      if (k > 0) fifo[k - 1].pops.insert(fifo[k - 1].pops.end(), r.accepts.begin(), r.accepts.end());
+      rep.integrate_cycles += r.issue_cycles;
+      rep.synaptic_ops += r.synaptic_ops;
       // Fire starts when the integrate pipeline is done with the step's last
       // event and the FIFO after this layer has room for a whole step.
-      int64_t fire_start = std::max(m + 1, last_issue + kind.fire_after_issue);
+      int64_t fire_start = r.fire_earliest;
       if (lp.has_fifo) {
         const FifoLog& f = fifo[k];
         int64_t allowed = lp.fifo_depth - (int64_t{lp.n_out} + 1);
         int64_t need = static_cast<int64_t>(f.pushes.size()) - allowed;  // pops required
         if (need > 0) fire_start = std::max(fire_start, f.pops[static_cast<size_t>(need - 1)] + 1);
       }
-      std::vector<int64_t> next_arrivals;
-      next_arrivals.reserve(spk.size() + 1);
-      const int64_t eot = kind.fire(lp, fire_start, spk, [&](int64_t emit) {
+      StepTraffic next;
+      next.arrivals.reserve(in.spikes.size() + 1);
+      next.indices.reserve(in.spikes.size());
+      const int64_t eot = kind.fire(lp, fire_start, in, [&](int64_t emit, int neuron) {
         if (lp.has_fifo) fifo[k].pushes.push_back(emit);
-        next_arrivals.push_back(emit + kFifoLatency);
+        next.arrivals.push_back(emit + kFifoLatency);
+        next.indices.push_back(neuron);
       });
       if (lp.has_fifo) fifo[k].pushes.push_back(eot);
-      next_arrivals.push_back(eot + kFifoLatency);
+      next.arrivals.push_back(eot + kFifoLatency);
       ready[k] = eot + 1;
       if (k + 1 == L) {
         rep.cycles.push_back(static_cast<uint64_t>(eot - prev_marker));
         prev_marker = eot;
       }
-      arrivals = std::move(next_arrivals);
+      in = std::move(next);
     }
   }
   rep.total = static_cast<uint64_t>(prev_marker + 1);

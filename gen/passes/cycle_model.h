@@ -11,8 +11,8 @@
 namespace sf::gen {
 
 struct StepEvents {
-  // inputs[t]: input events of timestep t
-  std::vector<int64_t> inputs;
+  // inputs[t]: the input indices of timestep t's events, in the order they are offered
+  std::vector<std::vector<int>> inputs;
   // spikes[layer][t]: neurons (ascending) that spiked in layer at step t
   std::vector<std::vector<std::vector<int>>> spikes;
 };

@@ -199,9 +199,16 @@ int spram_pack_of(const MemoryGeometry& g, int P, int w_bits) { return std::max(
 
 void set_parallel(const MemoryGeometry& g, const Layer& l, LayerPlan& lp, int P) {
   lp.P = P;
-  lp.C = static_cast<int>(ceil_div(l.n_out, P));
-  // never more chunks per word than the layer has (the engine requires W_PACK <= C)
-  lp.w_pack = std::min(lp.C, l.weight_pack > 0 ? l.weight_pack : lp.spram_pack ? spram_pack_of(g, P, lp.w_bits) : 1);
+  lp.C = kind_info(l).state_words(l, P);
+  if (l.is_conv()) {
+    // lanes over the output channels of a group; a weight word per (input cell, chunk)
+    lp.conv = l.conv;
+    lp.CH = l.conv.groups * static_cast<int>(ceil_div(l.conv.cog(), P));
+    lp.w_pack = 1;
+  } else {
+    // never more chunks per word than the layer has (the engine requires W_PACK <= C)
+    lp.w_pack = std::min(lp.C, l.weight_pack > 0 ? l.weight_pack : lp.spram_pack ? spram_pack_of(g, P, lp.w_bits) : 1);
+  }
   plan_memories(g, l, lp);
 }
 
@@ -283,10 +290,11 @@ Plan plan_network(const Network& net, const PlanOptions& opt, const std::string&
                        std::to_string(kMaxAccBits) + " (reduce weights, fan-in or payload bits)");
     // --parallel P applies to every layer, each taking at most one lane per neuron;
     // a layer's own hardware.parallel must be one the layer can have.
-    int P = opt.parallel > 0 ? std::min(opt.parallel, l.n_out) : l.parallel;
-    if (P > l.n_out)
+    int P = opt.parallel > 0 ? std::min(opt.parallel, l.max_parallel()) : l.parallel;
+    if (P > l.max_parallel())
       throw InputError(net_file + ": layer '" + l.name + "': parallel: found " + std::to_string(P) +
-                       ", expected 1.." + std::to_string(l.n_out) + " (at most one lane per neuron)");
+                       ", expected 1.." + std::to_string(l.max_parallel()) +
+                       (l.is_conv() ? " (lanes run over the output channels of a group)" : " (at most one lane per neuron)"));
     if (P > kMaxLanes)
       throw InputError(net_file + ": layer '" + l.name + "': parallel: found " + std::to_string(P) +
                        ", expected at most " + std::to_string(kMaxLanes) + " lanes");
@@ -385,11 +393,15 @@ Plan plan_network(const Network& net, const PlanOptions& opt, const std::string&
         if (i != static_cast<size_t>(k)) other_dsp += plan.layers[i].dsp;
       const int lane_dsp = fixed_lane_dsp(l, lp);
       const int max_p = lane_dsp > 0 ? std::max(1, (cap.dsp - other_dsp - 1) / lane_dsp) : kMaxLanes;  // 1: its address
-      for (int p = 1; p <= std::min({l.n_out, kMaxLanes, max_p}) && p * lp.w_bits <= cap.mem.huge_max_cols * cap.mem.huge_width;
+      for (int p = 1; p <= std::min({l.max_parallel(), kMaxLanes, max_p}) &&
+                      p * lp.w_bits <= cap.mem.huge_max_cols * cap.mem.huge_width;
            ++p) {
-        const int pack = std::min(spram_pack_of(cap.mem, p, lp.w_bits), static_cast<int>(ceil_div(l.n_out, p)));
-        const int blocks = cap.mem.huge_count(p * lp.w_bits * pack,
-                                        static_cast<int>(l.n_in * ceil_div(ceil_div(l.n_out, p), pack)));
+        // the weight memory this many lanes (packed to the SPRAM word) would have
+        LayerPlan t = lp;
+        t.spram_pack = true;
+        set_parallel(cap.mem, l, t, p);
+        const MemPlan* w = t.mem(MemRole::Weights);
+        const int blocks = cap.mem.huge_count(w->width, w->depth);
         if (blocks < best_blocks) best_blocks = blocks, best_p = p;
       }
       lp.spram_pack = true;
@@ -405,17 +417,19 @@ Plan plan_network(const Network& net, const PlanOptions& opt, const std::string&
     int64_t best_work = 0;
     for (size_t k = 0; k < plan.layers.size(); ++k) {
       const LayerPlan& lp = plan.layers[k];
-      if (!automatic[k] || lp.C == 1 || lp.P >= kMaxLanes) continue;
-      int64_t work = int64_t{lp.n_in} * lp.C;
+      if (!automatic[k] || lp.P >= net.layers[k].max_parallel() || lp.P >= kMaxLanes) continue;
+      const int64_t work = kind_info(net.layers[k]).step_work(lp);
       if (work > best_work) best_work = work, best = static_cast<int>(k);
     }
     if (best < 0) break;
     LayerPlan& lp = plan.layers[best];
     LayerPlan saved = lp;
     // next P that actually lowers the chunk count
+    const Layer& bl = net.layers[static_cast<size_t>(best)];
+    const int max_p = bl.max_parallel();
     int P = lp.P + 1;
-    while (P < lp.n_out && ceil_div(lp.n_out, P) == lp.C) ++P;
-    set_parallel(cap.mem, net.layers[best], lp, std::min(P, lp.n_out));
+    while (P < max_p && kind_info(bl).state_words(bl, P) == lp.C) ++P;
+    set_parallel(cap.mem, bl, lp, std::min(P, max_p));
     if (!fits()) {
       lp = saved;
       automatic[best] = false;

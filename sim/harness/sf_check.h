@@ -70,6 +70,15 @@ struct LayerExpect {
   bool pay_signed = false;
   std::vector<std::vector<int64_t>> payloads;
   bool readback = true;                          // state kept, read back after the run
+  // slot (state word address * P + lane) -> neuron, -1 idle; empty: slot n is neuron n
+  std::vector<int> slots;
+  int neuron_at(uint32_t addr, int lane) const {
+    const size_t s = static_cast<size_t>(addr) * static_cast<size_t>(P) + static_cast<size_t>(lane);
+    if (slots.empty()) return s < static_cast<size_t>(n_out) ? static_cast<int>(s) : -1;
+    return s < slots.size() ? slots[s] : -1;
+  }
+  // state words of the engine (the debug read port's addresses)
+  int state_words() const { return slots.empty() ? (n_out + P - 1) / P : static_cast<int>(slots.size()) / P; }
 };
 
 struct Sample {
@@ -109,6 +118,7 @@ inline Sample parse_sample(const json& s) {
       le.pay_signed = l.at("pay_signed").get<bool>();
     }
     le.readback = l.value("readback", true);
+    if (l.contains("slots")) le.slots = l.at("slots").get<std::vector<int>>();
     for (const auto& f : l.at("state"))
       le.state.push_back({f.at("name").get<std::string>(), f.at("lo").get<int>(), f.at("bits").get<int>(),
                           f.at("expect").get<std::vector<std::vector<int64_t>>>()});
@@ -135,7 +145,7 @@ void check_debug_reads(Dut& dut, const Sample& s, uint64_t cycle, Mismatch& mm) 
   for (size_t k = 0; k < s.layers.size() && !mm.hit; ++k) {
     const LayerExpect& le = s.layers[k];
     if (!le.readback) continue;  // stateless: nothing to read back
-    const int chunks = (le.n_out + le.P - 1) / le.P;
+    const int chunks = le.state_words();
     for (int c = 0; c < chunks && !mm.hit; ++c, ++cycle) {
       DutInputs in;
       in.dbg_rd_en = true;
@@ -153,8 +163,8 @@ void check_debug_reads(Dut& dut, const Sample& s, uint64_t cycle, Mismatch& mm) 
       }
       dut.dbg_rd_data(words);
       for (int j = 0; j < le.P && !mm.hit; ++j) {
-        const int n = c * le.P + j;
-        if (n >= le.n_out) break;
+        const int n = le.neuron_at(static_cast<uint32_t>(c), j);
+        if (n < 0) continue;
         for (const StateField& f : le.state) {
           const int64_t got = signed_field(words, j * le.lane_bits + f.lo, f.bits);
           const int64_t want = f.expect[static_cast<size_t>(last)][static_cast<size_t>(n)];
@@ -278,8 +288,8 @@ Mismatch run_sample(Dut& dut, const Sample& s, Observed& obs, uint64_t trace_unt
       const Probe& p = probes[k];
       if (p.st_we) {
         for (int j = 0; j < le.P; ++j) {
-          const int n = static_cast<int>(p.st_addr) * le.P + j;
-          if (n >= le.n_out) continue;
+          const int n = le.neuron_at(p.st_addr, j);
+          if (n < 0) continue;
           for (size_t f = 0; f < le.state.size(); ++f)
             vstate[k][f][static_cast<size_t>(n)] =
                 signed_field(p.st_data, j * le.lane_bits + le.state[f].lo, le.state[f].bits);

@@ -134,7 +134,7 @@ TEST(CycleModel, OneLayerByHand) {
   // N_out = 4, P = 2 -> C = 2, no FIFO after the only layer.
   Plan p = plan_network(one_layer(std::vector<int32_t>(4 * 4, 1), 4, 4, 1, false, 2), up5k(), "t.json");
   StepEvents ev;
-  ev.inputs = {3, 0};
+  ev.inputs = {{0, 1, 3}, {}};
   ev.spikes = {{{1, 2}, {}}};
   CycleReport r = predict_cycles(p, ev);
   // clear: cycles 0, 1. Step 0: events accepted at 2, 4, 6 (the last issues chunks at 7, 8);
