@@ -146,7 +146,6 @@ LayerKindInfo make() {
   k.output_shape = output_shape;
   k.input_sum_range = conv::input_sum_range;
   conv::set_engine(k);
-  k.rtl_engine = nullptr;  // set with the conv engine (sf_conv_engine)
   return k;
 }
 

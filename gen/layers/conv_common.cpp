@@ -162,6 +162,112 @@ std::vector<MemRequest> memories(const Layer& l, const NeuronModelInfo& model, c
 
 int engine_dsp(const gen::LayerPlan& /*lp*/) { return 0; }
 
+// ---- cycles (docs/conv-engine.md, "Cycles") ----
+
+namespace {
+
+// Pairs (kernel cell, output coordinate) input coordinate c reaches along one axis.
+int window_count(int c, int k, int s, int p, int d, int n_out) {
+  int count = 0;
+  for (int kk = 0; kk < k; ++kk) {
+    const int num = c + p - kk * d;  // o * s
+    if (num >= 0 && num % s == 0 && num / s < n_out) ++count;
+  }
+  return count;
+}
+
+struct Window {
+  int rows = 0, cols = 0;
+};
+
+Window window_of(const ConvGeom& g, int index) {
+  const int y = index / g.w_in % g.h_in, x = index % g.w_in;
+  return {window_count(y, g.kh, g.sh, g.ph, g.dh, g.h_out), window_count(x, g.kw, g.sw, g.pw, g.dw, g.w_out)};
+}
+
+// The output rows an event's window reaches.
+void mark_rows(const ConvGeom& g, int index, std::vector<char>& dirty) {
+  const int y = index / g.w_in % g.h_in, x = index % g.w_in;
+  if (window_count(x, g.kw, g.sw, g.pw, g.dw, g.w_out) == 0) return;  // an empty window issues nothing
+  for (int kk = 0; kk < g.kh; ++kk) {
+    const int num = y + g.ph - kk * g.dh;
+    if (num >= 0 && num % g.sh == 0 && num / g.sh < g.h_out) dirty[static_cast<size_t>(num / g.sh)] = 1;
+  }
+}
+
+int64_t clear_cycles(const gen::LayerPlan& lp) { return lp.C; }
+
+// The decoder holds three events; each event issues max(nr * nc * CG, 1) slots
+// back to back once it reaches the issuer, three cycles after its acceptance at the earliest.
+IntegrateResult integrate(const gen::LayerPlan& lp, const StepTraffic& st, int64_t R) {
+  const ConvGeom& g = lp.conv;
+  const int CG = cg_of(lp);
+  IntegrateResult r;
+  const size_t n = st.indices.size();
+  std::vector<int64_t> a(n), D(n), s(n);
+  for (size_t j = 0; j < n; ++j) {
+    const Window w = window_of(g, st.indices[j]);
+    s[j] = std::max<int64_t>(int64_t{w.rows} * w.cols * CG, 1);
+    int64_t aj = std::max(st.arrivals[j], R);
+    if (j >= 1) aj = std::max(aj, a[j - 1] + 1);
+    if (j >= 3) aj = std::max(aj, D[j - 3]);
+    a[j] = aj;
+    D[j] = j == 0 ? aj + 3 : std::max(aj + 3, D[j - 1] + s[j - 1]);
+    r.accepts.push_back(aj);
+    r.issue_cycles += static_cast<uint64_t>(s[j]);
+    r.synaptic_ops += static_cast<uint64_t>(w.rows) * static_cast<uint64_t>(w.cols) * static_cast<uint64_t>(g.cog());
+  }
+  const int64_t arr_m = st.arrivals.back();
+  if (n == 0) {
+    const int64_t m = std::max(arr_m, R);
+    r.accepts.push_back(m);
+    r.fire_earliest = m + 1;
+    return r;
+  }
+  const int64_t I = D[n - 1] + s[n - 1];  // the last issue cycle
+  const int64_t m = std::max({arr_m, R, I});
+  r.accepts.push_back(m);
+  r.fire_earliest = std::max(m + 1, I + 2);
+  return r;
+}
+
+// Rows in order; a visited row's words in address order: update, write back,
+// one cycle per event (lanes ascending); a clean row one cycle; then the marker.
+int64_t fire(const gen::LayerPlan& lp, int64_t y, const StepTraffic& st, const std::function<void(int64_t, int)>& emit) {
+  const ConvGeom& g = lp.conv;
+  const int CG = cg_of(lp);
+  const int npos = g.positions();
+  std::vector<char> dirty(static_cast<size_t>(g.h_out), lp.sparse_fire ? 0 : 1);
+  if (lp.sparse_fire) {
+    for (int i : st.indices) mark_rows(g, i, dirty);
+    for (int n : st.prev_spikes) dirty[static_cast<size_t>(n % npos / g.w_out)] = 1;
+  }
+  // the step's events by state word, lanes ascending
+  std::vector<std::vector<std::pair<int, int>>> words(static_cast<size_t>(lp.C));
+  for (int n : st.spikes) {
+    const int co = n / npos, pos = n % npos;
+    const int grp = co / g.cog(), c = co % g.cog();
+    words[static_cast<size_t>(pos * lp.CH + grp * CG + c / lp.P)].emplace_back(c % lp.P, n);
+  }
+  int64_t t = y + 1;
+  const int roww = g.w_out * lp.CH;
+  for (int oy = 0; oy < g.h_out; ++oy) {
+    if (!dirty[static_cast<size_t>(oy)]) {
+      ++t;
+      continue;
+    }
+    for (int w = oy * roww; w < (oy + 1) * roww; ++w) {
+      auto& ev = words[static_cast<size_t>(w)];
+      std::sort(ev.begin(), ev.end());
+      t += 2;  // update, write back
+      for (const auto& lane_neuron : ev) emit(t++, lane_neuron.second);
+    }
+  }
+  return t;
+}
+
+}  // namespace
+
 void set_engine(LayerKindInfo& k) {
   k.memories = memories;
   k.control_luts = 400;  // decoder, window issuer, row fire: modelled
@@ -173,6 +279,10 @@ void set_engine(LayerKindInfo& k) {
   k.param_words = param_words;
   k.param_entry = param_entry;
   k.rtl_shape = rtl_shape;
+  k.clear_cycles = clear_cycles;
+  k.integrate = integrate;
+  k.fire = fire;
+  k.rtl_engine = "sf_conv_engine";
 }
 
 }  // namespace sf::conv

@@ -93,6 +93,10 @@ void size_lane(const Layer& l, LaneSizing& s) { s.v_bits = l.neuron.iflif.v_bits
 
 bool needs_pending(const Layer& l) { return l.neuron.iflif.reset == ResetMode::SubtractDeferred; }
 
+// Without leak and bias, v moves only with input; a neuron that did not fire
+// holds v below the threshold (a deferred reset is pending only after a spike).
+bool quiet_without_input(const Layer& l) { return l.neuron.iflif.leak.kind == LeakKind::None && !l.has_bias(); }
+
 // Modelled cost of one lane: the accumulate adder, the payload multiplier, the
 // neuron update (leak, sum, saturate, compare, reset) and the state muxes.
 int lane_luts(const Layer& l, const gen::LayerPlan& lp) {
@@ -168,6 +172,7 @@ NeuronModelInfo make(NeuronModel id, const char* name) {
   m.weight_bits = weight_bits;
   m.size_lane = size_lane;
   m.needs_pending = needs_pending;
+  m.quiet_without_input = quiet_without_input;
   m.lane_luts = lane_luts;
   m.lane_dsp = lane_dsp;
   m.dsp_has_lut_form = false;

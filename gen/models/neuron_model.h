@@ -100,6 +100,11 @@ struct NeuronModelInfo {
   int (*weight_bits)(const Layer& l, const LaneSizing& s);  // weight memory bits per weight
   void (*size_lane)(const Layer& l, LaneSizing& s);
   bool (*needs_pending)(const Layer& l);  // a pending-reset bit per neuron
+  // True when a neuron of the layer that receives no input in a step and did
+  // not emit in the step before can neither change its state nor emit (no
+  // leak, no bias): an engine may then skip it (the conv engine's sparse fire).
+  // Null: never.
+  bool (*quiet_without_input)(const Layer& l);
   // modelled LUT4s and SB_MAC16 blocks of one lane, from the layer plan's widths
   // (and decay_impl, for a model whose DSPs have a LUT form)
   int (*lane_luts)(const Layer& l, const gen::LayerPlan& lp);

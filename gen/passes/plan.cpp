@@ -249,6 +249,8 @@ Plan plan_network(const Network& net, const PlanOptions& opt, const std::string&
     lp.in_idx_w = std::max(1, clog2(l.n_in));
     lp.out_idx_w = std::max(1, clog2(l.n_out));
     lp.has_bias = l.has_bias();
+    // the conv engine visits only the rows that can fire when a neuron without input stays put
+    lp.sparse_fire = l.is_conv() && info.quiet_without_input && info.quiet_without_input(l) && !info.synaptic_delay;
     if (lp.has_bias) {
       int64_t lo = *std::min_element(l.bias.begin(), l.bias.end());
       int64_t hi = *std::max_element(l.bias.begin(), l.bias.end());

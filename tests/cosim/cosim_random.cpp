@@ -3,7 +3,7 @@
 // case can be replayed: cosim_random --spikeforge BIN --first SEED --count 1 --keep DIR.
 // --backend verilator|systemc|hls picks the simulator `spikeforge sim` holds to
 // the golden model (default verilator); --model loihi2 / akida / akida2 draws
-// networks of that model.
+// networks of that model; --conv 1 draws conv2d / sumpool2d networks of it.
 // With --lint VERILATOR it only generates each network's RTL and lints it with
 // `verilator --lint-only -Wall` (every random parameter set must be clean).
 #include <cstdio>
@@ -21,6 +21,7 @@ namespace fs = std::filesystem;
 
 int main(int argc, char** argv) {
   std::string spikeforge, keep, verilator, backend = "verilator", model = "iflif";
+  bool conv = false;
   uint64_t first = 0, count = 8;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
@@ -31,6 +32,7 @@ int main(int argc, char** argv) {
     else if (a == "--lint") verilator = argv[i + 1];
     else if (a == "--backend") backend = argv[i + 1];
     else if (a == "--model") model = argv[i + 1];
+    else if (a == "--conv") conv = std::string(argv[i + 1]) == "1";
   }
   if (model != "iflif" && model != "loihi2" && model != "akida" && model != "akida2") {
     std::fprintf(stderr, "cosim_random: --model %s: expected iflif, loihi2, akida or akida2\n", model.c_str());
@@ -44,7 +46,8 @@ int main(int argc, char** argv) {
                                      : fs::path(keep);
   int failed = 0;
   for (uint64_t seed = first; seed < first + count; ++seed) {
-    sf::test::RandomNet rn = model == "loihi2"   ? sf::test::random_loihi2_net(seed)
+    sf::test::RandomNet rn = conv                ? sf::test::random_conv_net(seed, model)
+                             : model == "loihi2" ? sf::test::random_loihi2_net(seed)
                              : model == "akida"  ? sf::test::random_akida_net(seed)
                              : model == "akida2" ? sf::test::random_akida2_net(seed)
                                                  : sf::test::random_net(seed);
@@ -70,7 +73,13 @@ int main(int argc, char** argv) {
     }
     std::string layers;
     for (const auto& l : rn.net.layers)
-      layers += " " + std::to_string(l.n_out) + "(" + sf::to_string(l.neuron.model) + ",P" +
+      layers += " " + std::to_string(l.n_out) + "(" +
+                (l.is_conv() ? std::string(l.type == sf::LayerType::SumPool2d ? "pool" : "conv") + " k" +
+                                   std::to_string(l.conv.kh) + "x" + std::to_string(l.conv.kw) + " s" +
+                                   std::to_string(l.conv.sh) + " p" + std::to_string(l.conv.ph) + " d" +
+                                   std::to_string(l.conv.dh) + " g" + std::to_string(l.conv.groups) + ","
+                             : std::string()) +
+                sf::to_string(l.neuron.model) + ",P" +
                 std::to_string(l.parallel) + (l.weight_pack > 0 ? ",pack" + std::to_string(l.weight_pack) : "") + ")";
     if (r.exit_code == 0) {
       std::printf("seed %llu: pass [%d inputs ->%s, %d steps]\n", static_cast<unsigned long long>(seed),

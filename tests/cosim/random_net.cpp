@@ -288,3 +288,137 @@ RandomNet random_akida2_net(uint64_t seed) {
 }
 
 }  // namespace sf::test
+
+namespace sf::test {
+
+namespace {
+
+// A draw from the values of `pool` (or `fallback` when it is empty).
+template <class T>
+T pick(Rng& r, const std::vector<T>& pool, T fallback) {
+  return pool.empty() ? fallback : pool[static_cast<size_t>(r.in(0, static_cast<int64_t>(pool.size()) - 1))];
+}
+
+// A conv2d layer of random geometry over [c_in, h, w] with the neuron model of
+// `like`: weights drawn from like's weights (so the model's weight rules hold),
+// per-neuron parameters cut or repeated to one per output channel.
+Layer random_conv(Rng& r, const std::string& name, int c_in, int h, int w, const Layer& like, bool pool) {
+  Layer l;
+  l.name = name;
+  ConvGeom& g = l.conv;
+  g.c_in = c_in, g.h_in = h, g.w_in = w;
+  for (;;) {
+    g.groups = 1;
+    if (pool) {
+      g.c_out = c_in, g.groups = c_in;
+      g.kh = g.kw = static_cast<int>(r.in(1, std::min(3, std::min(h, w))));
+      if (r.chance(0.3)) g.kw = static_cast<int>(r.in(1, std::min(3, w)));
+      g.sh = g.kh, g.sw = g.kw;
+      g.ph = g.pw = 0, g.dh = g.dw = 1;
+    } else {
+      const int cog = static_cast<int>(r.in(1, 4));
+      if (c_in % 2 == 0 && r.chance(0.25)) g.groups = 2;
+      if (r.chance(0.1)) g.groups = c_in;  // depthwise (times cog)
+      g.c_out = g.groups * cog;
+      g.kh = static_cast<int>(r.in(1, 7)), g.kw = r.chance(0.7) ? g.kh : static_cast<int>(r.in(1, 7));
+      g.sh = static_cast<int>(r.in(1, 3)), g.sw = r.chance(0.7) ? g.sh : static_cast<int>(r.in(1, 3));
+      g.ph = static_cast<int>(r.in(0, 3)), g.pw = r.chance(0.7) ? g.ph : static_cast<int>(r.in(0, 3));
+      g.dh = r.chance(0.25) ? 2 : 1, g.dw = r.chance(0.7) ? g.dh : (r.chance(0.5) ? 2 : 1);
+    }
+    const int ry = h + 2 * g.ph - g.dh * (g.kh - 1) - 1, rx = w + 2 * g.pw - g.dw * (g.kw - 1) - 1;
+    if (ry < 0 || rx < 0) continue;
+    g.h_out = ry / g.sh + 1, g.w_out = rx / g.sw + 1;
+    if (int64_t{g.c_out} * g.h_out * g.w_out <= 400) break;
+  }
+  l.type = pool ? LayerType::SumPool2d : LayerType::Conv2d;
+  l.n_in = c_in * h * w;
+  l.n_out = g.c_out * g.h_out * g.w_out;
+  l.neuron = like.neuron;
+  l.weight_bits = pool ? 2 : like.weight_bits;
+  l.weights.resize(g.weight_count());
+  for (int32_t& x : l.weights) x = pool ? 1 : pick<int32_t>(r, like.weights, 1);
+  const auto per_channel = [&](std::vector<int64_t>& v) {
+    if (v.empty()) return;
+    std::vector<int64_t> out;
+    for (int c = 0; c < g.c_out; ++c) out.push_back(pick<int64_t>(r, v, 0));
+    v = std::move(out);
+  };
+  if (like.has_bias()) {
+    l.bias = like.bias;
+    per_channel(l.bias);
+  }
+  per_channel(l.neuron.akida.threshold);
+  per_channel(l.neuron.akida2.bias);
+  per_channel(l.neuron.akida2.output_scale);
+  l.parallel = static_cast<int>(r.in(1, g.cog()));
+  return l;
+}
+
+}  // namespace
+
+RandomNet random_conv_net(uint64_t seed, const std::string& model) {
+  Rng r(seed ^ 0xC0417ull);
+  // a network of the model's own generator lends its neuron parameters, weights and payloads
+  const RandomNet base = model == "loihi2"   ? random_loihi2_net(seed)
+                         : model == "akida"  ? random_akida_net(seed)
+                         : model == "akida2" ? random_akida2_net(seed)
+                                             : random_net(seed);
+  RandomNet out;
+  Network& n = out.net;
+  n = base.net;
+  n.name = "random_conv_" + model + "_" + std::to_string(seed);
+  n.format_version = 2;
+  n.layers.clear();
+  const int c = static_cast<int>(r.in(1, 4)), h = static_cast<int>(r.in(3, 10)), w = static_cast<int>(r.in(3, 10));
+  n.input_shape = {c, h, w};
+  n.input_size = c * h * w;
+  n.layers.push_back(random_conv(r, "conv1", c, h, w, base.net.layers.front(), false));
+  // akida: only the first layer may be an input layer
+  Layer later = base.net.layers.size() > 1 ? base.net.layers[1] : base.net.layers.front();
+  later.neuron.akida.input_layer = false;
+  if (base.net.layers.size() == 1 && base.net.layers.front().neuron.akida.input_layer) later = Layer{};
+  const int extra = later.weights.empty() ? 0 : static_cast<int>(r.in(0, 2));
+  for (int k = 0; k < extra; ++k) {
+    const ConvGeom& g = n.layers.back().conv;
+    n.layers.push_back(random_conv(r, "conv" + std::to_string(k + 2), g.c_out, g.h_out, g.w_out, later,
+                                   r.chance(0.4) && std::min(g.h_out, g.w_out) >= 2));
+  }
+  if (!later.weights.empty() && r.chance(0.6)) {
+    // a dense layer reads the flattened map
+    Layer d;
+    d.name = "fc";
+    d.n_in = n.layers.back().n_out;
+    d.n_out = static_cast<int>(r.in(1, 6));
+    d.neuron = later.neuron;
+    d.weight_bits = later.weight_bits;
+    d.weights.resize(static_cast<size_t>(d.n_in) * d.n_out);
+    for (int32_t& x : d.weights) x = pick<int32_t>(r, later.weights, 1);
+    if (later.has_bias())
+      for (int o = 0; o < d.n_out; ++o) d.bias.push_back(pick<int64_t>(r, later.bias, 0));
+    auto per_neuron = [&](std::vector<int64_t>& v) {
+      if (v.empty()) return;
+      std::vector<int64_t> o;
+      for (int k = 0; k < d.n_out; ++k) o.push_back(pick<int64_t>(r, v, 0));
+      v = std::move(o);
+    };
+    per_neuron(d.neuron.akida.threshold);
+    per_neuron(d.neuron.akida2.bias);
+    per_neuron(d.neuron.akida2.output_scale);
+    d.parallel = static_cast<int>(r.in(1, d.n_out));
+    n.layers.push_back(std::move(d));
+  }
+  for (size_t k = 0; k < n.layers.size(); ++k)
+    n.layers[k].inputs = {k == 0 ? n.input_name : n.layers[k - 1].name};
+  // input events at a random rate, payloads drawn from the model's own raster
+  std::vector<int64_t> pays;
+  for (const InputEvent& e : base.raster.events) pays.push_back(e.payload);
+  out.raster.timesteps = n.timesteps = static_cast<int>(r.in(2, 6));
+  out.raster.size = n.input_size;
+  const double rate = r.chance(0.2) ? 0.8 : 0.05 + 0.3 * std::uniform_real_distribution<double>(0, 1)(r.g);
+  for (int t = 0; t < n.timesteps; ++t)
+    for (int i = 0; i < n.input_size; ++i)
+      if (r.chance(rate)) out.raster.events.push_back({t, i, pick<int64_t>(r, pays, 1)});
+  return out;
+}
+
+}  // namespace sf::test

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "ir/events.h"
 #include "ir/network.h"
@@ -37,5 +38,12 @@ RandomNet random_akida_net(uint64_t seed);
 // scales 0..255 and output shifts of both signs around the value range, output_bits
 // 4/8: outputs hit both ends of the output range.
 RandomNet random_akida2_net(uint64_t seed);
+
+// A random network of conv2d (kernels 1-7, strides 1-3, padding 0-3, dilation
+// 1-2, groups 1, 2 or depthwise, rectangular windows) and sumpool2d layers over a
+// [C, H, W] input, sometimes ending in a dense layer, with random lanes P, for
+// `model` "iflif", "loihi2", "akida" or "akida2": that model's own generator lends
+// the neuron parameters, weights and payloads, so its rules hold.
+RandomNet random_conv_net(uint64_t seed, const std::string& model);
 
 }  // namespace sf::test
