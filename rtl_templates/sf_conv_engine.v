@@ -224,9 +224,10 @@ module sf_conv_engine #
 );
 
 /* geometry */
-localparam integer COG    = (GROUPS > 0) ? C_OUT / GROUPS : 1;   // output channels per group
-localparam integer CIG    = (GROUPS > 0) ? C_IN / GROUPS : 1;    // input channels per group
-localparam integer CG     = (P > 0) ? (COG + P - 1) / P : 1;     // chunks per group
+// (the guards keep an illegal set elaborating far enough to report it below)
+localparam integer COG    = (GROUPS > 0 && C_OUT >= GROUPS) ? C_OUT / GROUPS : 1;  // output channels per group
+localparam integer CIG    = (GROUPS > 0 && C_IN >= GROUPS) ? C_IN / GROUPS : 1;    // input channels per group
+localparam integer CG     = (P > 0) ? (COG + P - 1) / P : 1;                        // chunks per group
 localparam integer CH     = GROUPS * CG;                          // chunks per position
 localparam integer NPOS   = H_OUT * W_OUT;
 localparam integer SDEPTH = NPOS * CH;                            // state words
