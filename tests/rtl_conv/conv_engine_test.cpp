@@ -696,7 +696,7 @@ TEST_P(ConvEngine, MatchesReferenceAndCycleFormula) {
     Bench b(L);
     b.reset();
     const Observed o = b.run(t, e);
-    ASSERT_EQ(o.failure, "");
+    ASSERT_TRUE(o.failure.empty()) << o.failure;
 
     const Timing tm = predict(L, t, e);
     for (int s = 0; s < t.steps; ++s) {
@@ -734,6 +734,44 @@ TEST_P(ConvEngine, MatchesReferenceAndCycleFormula) {
   std::printf("[ %-11s ] %lld input events (%lld empty windows), %lld output events, %lld clean rows\n",
               cfg.name, static_cast<long long>(total_events), static_cast<long long>(empty_windows),
               static_cast<long long>(total_spikes), static_cast<long long>(clean_rows));
+}
+
+// The worked example of docs/conv-engine.md, every number derived there by hand: the `sparse`
+// configuration (1 x 8 x 8 -> 2 x 8 x 8, k3 s1 p1, P 2, SPARSE_FIRE 1, if, θ 9), every weight 5,
+// fed back to back and always ready. Steps: {(0,0), (3,3)}, {}, {(1,1), (2,2)}, {}.
+TEST(ConvEngineDoc, WorkedExample) {
+  const Cfg* cfg = nullptr;
+  for (const Entry& e : entries())
+    if (std::string(e.cfg.name) == "sparse") cfg = &e.cfg;
+  ASSERT_NE(cfg, nullptr);
+  Layer L(*cfg);
+  L.w.assign(static_cast<size_t>(cfg->C_OUT) * cfg->KH * cfg->KW, 5);
+  L.bias.assign(cfg->C_OUT, 0);
+  Trial t;
+  t.steps = 4;
+  t.ideal = true;
+  const std::vector<std::vector<int>> events = {{0, 27}, {}, {9, 18}, {}};
+  for (const auto& step : events) {
+    std::vector<Word> ws;
+    for (int i : step) ws.push_back(Word{false, i, 1, 0});
+    ws.push_back(Word{true, 0, 0, 0});
+    t.words.push_back(ws);
+  }
+  const Expect e = expected(L, t);
+  write_files(L);
+  Bench b(L);
+  b.reset();
+  const Observed o = b.run(t, e);
+  ASSERT_TRUE(o.failure.empty()) << o.failure;
+  // the hand-derived numbers of the document
+  EXPECT_EQ(o.accept, (std::vector<std::vector<int64_t>>{{64, 65, 80}, {167}, {178, 179, 199}, {291}}));
+  EXPECT_EQ(o.eot, (std::vector<int64_t>{166, 177, 290, 361}));
+  EXPECT_EQ(e.steps[2].out.size(), 20u);
+  EXPECT_EQ(e.visited_rows, (std::vector<std::vector<int>>{{0, 1, 2, 3, 4}, {}, {0, 1, 2, 3}, {0, 1, 2, 3}}));
+  // and the formula agrees
+  const Timing tm = predict(L, t, e);
+  EXPECT_EQ(tm.accept, o.accept);
+  EXPECT_EQ(tm.eot, o.eot);
 }
 
 INSTANTIATE_TEST_SUITE_P(Configs, ConvEngine, ::testing::Range<size_t>(0, entries().size()),
