@@ -44,7 +44,7 @@
  * pipeline register in one cycle, written back in the next, and each spike costs one more
  * cycle. SPARSE_FIRE 0 visits every row. SPARSE_FIRE 1 visits only dirty rows (an event of
  * this step issued an update into it, or one of its neurons emitted in the previous step;
- * one flip-flop per row); a clean row costs one cycle and writes nothing.
+ * two flip-flops per row); a clean row costs one cycle and writes nothing.
  */
 module sf_conv_engine #
 (
@@ -410,8 +410,8 @@ reg                bank_reg = 1'b0, bank_next;
 /* SPARSE_FIRE: dirty output rows */
 reg                dirty_set_iss;     // the issue of this cycle marks row iss_oy_reg
 reg                dirty_set_fire;    // the write-back of this cycle marks row frow_reg (it emits)
-reg                dirty_clr;         // the fire phase starts on row dirty_clr_row
-reg [OY_W-1:0]     dirty_clr_row;
+reg                fire_start;        // the fire phase takes this step's dirty rows
+reg                row_advance;       // the fire phase moves on to row frow_reg + 1
 wire               row0_dirty;        // row 0, and row frow_reg + 1, must be visited
 wire               next_row_dirty;
 
@@ -679,8 +679,8 @@ always @* begin
     pend_wdata = fb_pend_reg;
     dirty_set_iss  = 1'b0;
     dirty_set_fire = 1'b0;
-    dirty_clr      = 1'b0;
-    dirty_clr_row  = {OY_W{1'b0}};
+    fire_start     = 1'b0;
+    row_advance    = 1'b0;
 
     // The integrate stages run whatever state the control is in (their issue
     // happened earlier): s2 reads the acc word while the product is formed,
@@ -769,11 +769,11 @@ always @* begin
             // the integrate pipeline must have passed its last slot's acc read: s3 may
             // still write, which the read of word 0 takes by forwarding
             if (fire_ok && !s2_busy_reg) begin
+                fire_start = 1'b1;
                 if (row0_dirty) begin
                     st_re      = 1'b1;
                     st_raddr   = {SADDR_W{1'b0}};
                     bias_raddr = {CH_W{1'b0}};
-                    dirty_clr  = 1'b1;
                     state_next = S_FCALC;
                 end else begin
                     state_next = S_FSKIP;
@@ -785,16 +785,15 @@ always @* begin
             if (last_frow) begin
                 state_next = S_FEOT;
             end else begin
-                fword_next = fword_row_next[SADDR_W-1:0];
-                fpos_next  = fpos_reg + W_OUT[POS_W-1:0];
-                frow_next  = frow_reg + 1'b1;
+                fword_next  = fword_row_next[SADDR_W-1:0];
+                fpos_next   = fpos_reg + W_OUT[POS_W-1:0];
+                frow_next   = frow_reg + 1'b1;
+                row_advance = 1'b1;
                 if (next_row_dirty) begin
-                    st_re         = 1'b1;
-                    st_raddr      = fword_row_next[SADDR_W-1:0];
-                    bias_raddr    = {CH_W{1'b0}};
-                    dirty_clr     = 1'b1;
-                    dirty_clr_row = frow_reg + 1'b1;
-                    state_next    = S_FCALC;
+                    st_re      = 1'b1;
+                    st_raddr   = fword_row_next[SADDR_W-1:0];
+                    bias_raddr = {CH_W{1'b0}};
+                    state_next = S_FCALC;
                 end
             end
         end
@@ -834,17 +833,11 @@ always @* begin
             st_re      = 1'b1;
             st_raddr   = fword_reg + 1'b1;
             bias_raddr = last_fch ? {CH_W{1'b0}} : fch_reg + 1'b1;
-            if (!row_last_word) begin
-                enext_next = E_CALC;
-            end else if (last_frow) begin
-                enext_next = E_EOT;
-            end else if (next_row_dirty) begin
-                enext_next    = E_CALC;
-                dirty_clr     = 1'b1;
-                dirty_clr_row = frow_reg + 1'b1;
-            end else begin
-                enext_next = E_SKIP;
-            end
+            row_advance = row_last_word && !last_frow;
+            if (!row_last_word) enext_next = E_CALC;
+            else if (last_frow) enext_next = E_EOT;
+            else if (next_row_dirty) enext_next = E_CALC;
+            else enext_next = E_SKIP;
             if (fb_mask_reg != {P{1'b0}}) state_next = S_FEMIT;
             else if (!row_last_word) state_next = S_FCALC;
             else if (last_frow) state_next = S_FEOT;
@@ -936,22 +929,29 @@ always @(posedge clk) begin
     end
 end
 
-/* SPARSE_FIRE: one flip-flop per output row */
+/* SPARSE_FIRE: one flip-flop per output row. dirty_reg collects the rows of the coming fire
+ * phase: the rows that emitted in the last one, and the rows this step's slots write. The fire
+ * phase takes them into visit_reg, which shifts by one row per row it moves on, so bit 1 is
+ * always the next row's; dirty_reg starts over and collects the rows that emit. */
 generate
 if (SPARSE_FIRE != 0) begin : g_dirty
     reg [H_OUT-1:0] dirty_reg = {H_OUT{1'b0}};
-    // row frow_reg + 1 (rows past the last read as clean; they are never asked for)
-    localparam integer EXT = 1 << (OY_W + 1);
-    wire [EXT-1:0] dirty_ext = {{(EXT-H_OUT){1'b0}}, dirty_reg};
-    /* verilator lint_off UNUSEDSIGNAL */
-    wire [31:0] next_row = {{(32-OY_W){1'b0}}, frow_reg} + 32'd1;
-    /* verilator lint_on UNUSEDSIGNAL */
+    reg [H_OUT-1:0] visit_reg = {H_OUT{1'b0}};
     assign row0_dirty = dirty_reg[0];
-    assign next_row_dirty = dirty_ext[next_row[OY_W:0]];
+    if (H_OUT > 1) begin : g_rows
+        assign next_row_dirty = visit_reg[1];
+    end else begin : g_one_row
+        // one row: there is no next row to visit
+        assign next_row_dirty = 1'b0;
+    end
     always @(posedge clk) begin
+        if (fire_start) begin
+            visit_reg <= dirty_reg;
+            dirty_reg <= {H_OUT{1'b0}};
+        end
+        if (row_advance) visit_reg <= visit_reg >> 1;
         if (dirty_set_iss) dirty_reg[iss_oy_reg] <= 1'b1;
         if (dirty_set_fire) dirty_reg[frow_reg] <= 1'b1;
-        if (dirty_clr) dirty_reg[dirty_clr_row] <= 1'b0;
         if (rst) dirty_reg <= {H_OUT{1'b0}};
     end
 end else begin : g_dense_fire
@@ -959,7 +959,7 @@ end else begin : g_dense_fire
     assign row0_dirty = 1'b1;
     assign next_row_dirty = 1'b1;
     /* verilator lint_off UNUSEDSIGNAL */
-    wire unused_dirty = ^{dirty_set_iss, dirty_set_fire, dirty_clr, dirty_clr_row, iss_oy_reg};
+    wire unused_dirty = ^{dirty_set_iss, dirty_set_fire, fire_start, row_advance, iss_oy_reg};
     /* verilator lint_on UNUSEDSIGNAL */
 end
 endgenerate
