@@ -2,7 +2,7 @@
 // CMakeLists.txt, against this file's own reference:
 //   - the semantics: the input sums by direct loops over the output neurons (PyTorch's
 //     cross-correlation with stride, padding, dilation and groups), then the neuron update of
-//     docs/semantics.md (`if`, `lif`, `akida`);
+//     docs/semantics.md (`if`, `lif`, `akida`, `loihi2` with its one-step synaptic delay);
 //   - the emit order (rows, positions, chunks, lanes) and the flat output index;
 //   - the state of every neuron after every step (the dbg_st port) and after the run (dbg_rd);
 //   - the cycle of every accepted input word and every output marker, from the formulas of
@@ -32,10 +32,11 @@ namespace {
 
 struct Cfg {
   const char* name;
-  int model;  // 0 if, 1 lif, 2 akida
+  int model;  // 0 if, 1 lif, 2 akida, 3 loihi2
   int C_IN, H_IN, W_IN, C_OUT, KH, KW, SH, SW, PH, PW, DH, DW, GROUPS, SPARSE_FIRE, P;
   int PAY_BITS, PAY_SIGNED, W_BITS, ACC_BITS, V_BITS, BIAS_BITS, HAS_BIAS, THRESHOLD;
   int FIRE_GT, RESET_MODE, V_RESET, LEAK_MODE, LEAK_SHIFT, ACT_BITS, STEP_M, SPRAM;
+  int DU, DV, VTH, BIAS_EXP, WEIGHT_EXP;
   int IN_IDX_W, OUT_IDX_W;
   const char* weight_file;
   const char* bias_file;
@@ -147,9 +148,24 @@ struct Layer {
 
 // One step of the reference: sums by direct loops over the output neurons, then the model.
 struct NeuronState {
-  std::vector<int64_t> v;   // if/lif: v; akida: this step's potential p
-  std::vector<int> pend;    // RESET_MODE 3
+  std::vector<int64_t> v;       // if/lif/loihi2: v; akida: this step's potential p
+  std::vector<int64_t> u;       // loihi2: u
+  std::vector<int64_t> a_prev;  // loihi2: the previous step's input sum (one-step delay)
+  std::vector<int> pend;        // RESET_MODE 3
+  void init(int n) {
+    v.assign(n, 0);
+    u.assign(n, 0);
+    a_prev.assign(n, 0);
+    pend.assign(n, 0);
+  }
+  // the lane's state word as the dbg ports show it
+  uint64_t word(const Cfg& c, int n) const {
+    if (c.model == 3) return (field(u[n], 24) << 24) | field(v[n], 24);
+    return field(v[n], c.V_BITS);
+  }
 };
+
+int64_t wrap(int64_t x, int bits) { return sext(static_cast<uint64_t>(x), bits); }
 struct StepRef {
   std::vector<std::pair<int, int>> out;  // (flat index n, payload) in emit order
   std::vector<int> emitted;              // per neuron: its event value (0: none)
@@ -181,7 +197,21 @@ StepRef reference_step(const Layer& L, const std::vector<int>& x /* [ci][y][x] *
         EXPECT_EQ(I, sat(I, c.ACC_BITS)) << c.name << ": the test's ACC_BITS is too small";
         const int n = (co * g.H_OUT + oy) * g.W_OUT + ox;
         const int64_t b = c.HAS_BIAS ? L.bias[co] : 0;
-        if (c.model == 2) {
+        if (c.model == 3) {
+          // loihi2: A = last step's sum, scaled by weight_exp; u wraps at 24 bits, v clamps;
+          // both decays round toward zero; spike when v > vth << 6, then v = 0
+          int64_t A = st.a_prev[n];
+          st.a_prev[n] = I;
+          A = c.WEIGHT_EXP >= 0 ? A * (int64_t{1} << c.WEIGHT_EXP) : (A >> -c.WEIGHT_EXP);
+          const int64_t u = wrap(trunc0_shift(st.u[n] * (4096 - (c.DU + 1)), 12) + A * 64, 24);
+          int64_t v = trunc0_shift(st.v[n] * (4096 - c.DV), 12) + u + b * (int64_t{1} << c.BIAS_EXP);
+          v = std::min<int64_t>(std::max<int64_t>(v, -((1 << 23) - 1)), (1 << 23) - 1);
+          const bool s = v > (int64_t{c.VTH} << 6);
+          if (s) v = 0;
+          st.u[n] = u;
+          st.v[n] = v;
+          r.emitted[n] = s ? 1 : 0;
+        } else if (c.model == 2) {
           // akida: y = 0 if p <= T, else min(ceil((p - T) / s_eff), 2^ab - 1), s_eff = STEP_M * 2^(4 - ab)
           const int64_t s_eff = static_cast<int64_t>(c.STEP_M) << (4 - c.ACT_BITS);
           const int64_t cap = (int64_t{1} << c.ACT_BITS) - 1;
@@ -285,7 +315,8 @@ void make_layer(Layer& L, std::mt19937_64& rng) {
   if (c.HAS_BIAS) {
     const int bmax = (1 << (c.BIAS_BITS - 1)) - 1;
     for (auto& b : L.bias) {
-      if (c.model == 2) b = static_cast<int>(rng() % 40) - 5;  // akida thresholds
+      if (c.model == 2) b = static_cast<int>(rng() % 40) - 5;         // akida thresholds
+      else if (c.model == 3) b = static_cast<int>(rng() % 201) - 100;  // loihi2 bias_mant
       else b = static_cast<int>(rng() % (2 * bmax + 2)) - (bmax + 1);
     }
   }
@@ -357,9 +388,9 @@ void write_files(const Layer& L) {
 
 struct Expect {
   std::vector<StepRef> steps;
-  std::vector<std::vector<int64_t>> state;     // per step: every neuron's state after it
+  std::vector<std::vector<uint64_t>> state;    // per step: every neuron's state word after it
   std::vector<std::vector<int>> visited_rows;  // per step: the rows the fire phase visits
-  std::vector<int64_t> final_state;
+  std::vector<uint64_t> final_state;
 };
 
 Expect expected(const Layer& L, const Trial& t) {
@@ -367,8 +398,7 @@ Expect expected(const Layer& L, const Trial& t) {
   const Geo& g = L.g;
   Expect e;
   NeuronState st;
-  st.v.assign(g.N_OUT, 0);
-  st.pend.assign(g.N_OUT, 0);
+  st.init(g.N_OUT);
   std::vector<int> spiked_rows(g.H_OUT, 0);
   for (int s = 0; s < t.steps; ++s) {
     std::vector<int> x(g.N_IN, 0);
@@ -388,10 +418,12 @@ Expect expected(const Layer& L, const Trial& t) {
     std::fill(spiked_rows.begin(), spiked_rows.end(), 0);
     for (const auto& ev : r.out) spiked_rows[(ev.first % g.NPOS) / g.W_OUT] = 1;
     e.steps.push_back(r);
-    e.state.push_back(st.v);
+    std::vector<uint64_t> words(g.N_OUT);
+    for (int n = 0; n < g.N_OUT; ++n) words[n] = st.word(c, n);
+    e.state.push_back(words);
     e.visited_rows.push_back(rows);
   }
-  e.final_state = st.v;
+  e.final_state = e.state.back();
   return e;
 }
 
@@ -606,11 +638,11 @@ class Bench {
     if (cg * c_.P + j >= g_.COG) return -1;
     return (grp * g_.COG + cg * c_.P + j) * g_.NPOS + pos;
   }
-  uint64_t pack_word(int a, const std::vector<int64_t>& v) const {
+  uint64_t pack_word(int a, const std::vector<uint64_t>& words) const {
     uint64_t w = 0;
     for (int j = 0; j < c_.P; ++j) {
       const int n = neuron(a, j);
-      if (n >= 0) w |= field(v[n], c_.V_BITS) << (j * c_.V_BITS);
+      if (n >= 0) w |= words[n] << (j * c_.V_BITS);
     }
     return w;
   }
@@ -633,11 +665,12 @@ class Bench {
       for (int j = 0; j < c_.P; ++j) {
         const int n = neuron(a, j);
         if (n < 0) continue;
-        const int64_t gv = sext(shadow[a] >> (j * c_.V_BITS), c_.V_BITS);
-        if (gv != e.state[s][n]) {
+        const uint64_t gw = field(static_cast<int64_t>(shadow[a] >> (j * c_.V_BITS)), c_.V_BITS);
+        if (gw != e.state[s][n]) {
           std::ostringstream m;
-          m << "state of neuron " << n << " (word " << a << ", lane " << j << "): got " << gv
-            << ", expected " << e.state[s][n];
+          m << "state word of neuron " << n << " (word " << a << ", lane " << j << "): got "
+            << hex(gw) << " (" << sext(gw, c_.V_BITS) << "), expected " << hex(e.state[s][n])
+            << " (" << sext(e.state[s][n], c_.V_BITS) << ")";
           return m.str();
         }
       }
