@@ -95,7 +95,7 @@ board::TopInterface top_interface(const gen::Plan& plan, const std::string& net_
 }
 
 Generated generate(const GenerateArgs& args) {
-  Generated g{load_network_for_hardware(args.net), {}, std::nullopt};
+  Generated g{load_network(args.net), {}, std::nullopt};
   if (!args.board.board.empty()) g.board = board_setup(args.board);
   g.plan = gen::plan_network(g.net, g.board ? board_plan_options(g.board->board, args.parallel)
                                             : plan_options(args.parallel),

@@ -24,7 +24,7 @@ struct HostArgs {
 };
 
 int run(const HostArgs& a) {
-  Network net = load_network_for_hardware(a.net);
+  Network net = load_network(a.net);
   std::vector<Raster> samples = a.samples.pick(load_rasters(a.input, &net), a.input);
   BoardSetup b = board_setup(a.board);
   gen::Plan plan = gen::plan_network(net, board_plan_options(b.board, a.parallel), a.net);

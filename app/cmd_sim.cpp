@@ -18,7 +18,7 @@ struct SimArgs {
 };
 
 int run(const SimArgs& a) {
-  Network net = load_network_for_hardware(a.net);
+  Network net = load_network(a.net);
   std::vector<Raster> samples = load_samples_for(net, a.input, a.samples, a.verify.trace);
   gen::Plan plan = gen::plan_network(net, plan_options(a.parallel), a.net);
   if (!a.verify.waves.empty() && a.verify.backend == "hls")

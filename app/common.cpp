@@ -10,7 +10,6 @@
 #include "board/board.h"
 #include "golden.h"
 #include "ir/error.h"
-#include "passes/lower.h"
 #include "util/files.h"
 
 #ifndef SPIKEFORGE_SOURCE_DIR
@@ -86,13 +85,6 @@ std::vector<Trace> golden_traces(const Network& net, const std::vector<Raster>& 
   ref::Simulator simulator(net);
   for (const Raster& r : samples) out.push_back(simulator.run(r));
   return out;
-}
-
-Network load_network_for_hardware(const std::string& path) {
-  std::vector<std::string> notes;
-  Network net = gen::lower_for_engines(load_network(path), path, &notes);
-  for (const std::string& n : notes) std::cout << "note: " << n << "\n";
-  return net;
 }
 
 }  // namespace sf::app

@@ -42,8 +42,4 @@ void save_sim_summary(const std::string& path, const std::string& backend, size_
 // The golden model's full trace of every sample.
 std::vector<Trace> golden_traces(const Network& net, const std::vector<Raster>& samples);
 
-// Loads a network for the hardware commands: layers whose kind has no engine
-// yet are lowered to dense layers (gen/passes/lower.h), each said on stdout.
-Network load_network_for_hardware(const std::string& path);
-
 }  // namespace sf::app

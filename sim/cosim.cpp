@@ -159,6 +159,9 @@ CosimResult cosimulate(const Network& net, const CosimDesign& design, const std:
       lt.graded = design.graded;
       for (const auto& s : layers[k].at("spikes"))
         lt.spikes.push_back({s[0].get<int>(), s[1].get<int>(), design.graded ? s[2].get<int64_t>() : 1});
+      // a trace lists events by (t, neuron); the harness has checked the engine's own order
+      std::stable_sort(lt.spikes.begin(), lt.spikes.end(),
+                       [](const Spike& a, const Spike& b) { return a.t != b.t ? a.t < b.t : a.neuron < b.neuron; });
       for (const auto& [name, rows] : layers[k].at("state").items())
         lt.state[name] = rows.get<std::vector<std::vector<int64_t>>>();
       t.layers.push_back(std::move(lt));

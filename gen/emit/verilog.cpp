@@ -124,7 +124,7 @@ const LoadPlan* load_of(const Plan& plan, size_t layer) {
 // An engine's weight load connections: its select value (and zeros between its
 // word address and the select) in ld_addr, else tied off.
 std::string load_ports(const Plan& plan, const LayerPlan& lp, const LoadPlan* ld) {
-  const int waddr_w = std::max(1, clog2(int64_t{lp.n_in} * lp.weight_row()));  // the engine's WADDR_W
+  const int waddr_w = std::max(1, clog2(lp.mem(MemRole::Weights)->depth));  // the engine's WADDR_W
   const int data_w = lp.P * lp.w_bits * lp.w_pack;
   if (!ld)
     return "    .ld_we(1'b0), .ld_addr(" + std::to_string(waddr_w) + "'d0), .ld_data(" + std::to_string(data_w) +
@@ -451,8 +451,10 @@ EmitResult emit_verilog(const Network& net, const Plan& plan, const std::string&
   };
   for (const NeuronModelInfo* m : neuron_models()) add(m->rtl_lane);
   add("sf_neuron_lane");
-  for (const LayerKindInfo* k : layer_kinds())
+  for (const LayerKindInfo* k : layer_kinds()) {
+    for (const char* m : k->rtl_submodules) add(m);
     if (k->rtl_engine) add(k->rtl_engine);
+  }
   for (const std::string& m : modules) r.rtl_files.push_back(t + "/" + m + ".v");
   r.rtl_files.push_back(absolute_path(final_dir + "/sf_top.v"));
   std::string list;

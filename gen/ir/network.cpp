@@ -98,7 +98,20 @@ Layer parse_layer(const std::string& path, const json& lj, size_t index, const g
   if (kind.weights_given) l.weight_bits = static_cast<int>(c.get_int(lj, "weight_bits", 1, 16));
   l.neuron = parse_neuron(c, lj, l.param_count());
   const NeuronModelInfo& info = model_info(l);
-  if (kind.weights_given) info.check_weight_bits(c, l);
+  if (kind.weights_given) {
+    info.check_weight_bits(c, l);
+  } else {
+    // the kind's own weights (sumpool2d's ones) take the narrowest width the model allows
+    for (int bits : {2, 4, 8}) {
+      l.weight_bits = bits;
+      try {
+        info.check_weight_bits(c, l);
+        break;
+      } catch (const InputError&) {
+        if (bits == 8) throw;
+      }
+    }
+  }
   kind.parse_weights(c, path, lj, info.weight_limits(l), l);
 
   if (lj.contains("bias")) {

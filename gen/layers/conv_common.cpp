@@ -283,6 +283,7 @@ void set_engine(LayerKindInfo& k) {
   k.integrate = integrate;
   k.fire = fire;
   k.rtl_engine = "sf_conv_engine";
+  k.rtl_submodules = {"sf_conv_decode"};
 }
 
 }  // namespace sf::conv

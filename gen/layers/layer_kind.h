@@ -115,6 +115,7 @@ struct LayerKindInfo {
                   const std::function<void(int64_t, int)>& emit);
   // --- RTL ---
   const char* rtl_engine;  // rtl_templates/<rtl_engine>.v; null: no engine yet (the planner refuses the layer)
+  std::vector<const char*> rtl_submodules;  // the modules it instantiates, besides the memories and lanes
 };
 
 const std::vector<const LayerKindInfo*>& layer_kinds();

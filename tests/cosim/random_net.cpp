@@ -334,7 +334,7 @@ Layer random_conv(Rng& r, const std::string& name, int c_in, int h, int w, const
   l.n_in = c_in * h * w;
   l.n_out = g.c_out * g.h_out * g.w_out;
   l.neuron = like.neuron;
-  l.weight_bits = pool ? 2 : like.weight_bits;
+  l.weight_bits = pool ? (like.neuron.model == NeuronModel::Akida2 ? 4 : 2) : like.weight_bits;  // akida2: int4 or int8
   l.weights.resize(g.weight_count());
   for (int32_t& x : l.weights) x = pool ? 1 : pick<int32_t>(r, like.weights, 1);
   const auto per_channel = [&](std::vector<int64_t>& v) {

@@ -11,7 +11,6 @@
 
 #include "golden.h"
 #include "net_builder.h"
-#include "passes/lower.h"
 
 namespace sf::test {
 namespace {
@@ -262,16 +261,6 @@ TEST(GoldenConv, EqualsItsDenseTwinForEveryModel) {
       net.input_shape = {g1.c_in, g1.h_in, g1.w_in};
       Network twin = net;
       for (Layer& l : twin.layers) l = dense_twin(l);
-      // the generator's lowering (gen/passes/lower) builds the same dense layers
-      const Network lowered = gen::lower_for_engines(net, "t.json");
-      for (size_t k = 0; k < net.layers.size(); ++k) {
-        ASSERT_EQ(lowered.layers[k].type, LayerType::Dense);
-        ASSERT_EQ(lowered.layers[k].weights, twin.layers[k].weights) << to_string(m) << " trial " << trial;
-        ASSERT_EQ(lowered.layers[k].bias, twin.layers[k].bias);
-        ASSERT_EQ(lowered.layers[k].neuron.akida.threshold, twin.layers[k].neuron.akida.threshold);
-        ASSERT_EQ(lowered.layers[k].neuron.akida2.output_scale, twin.layers[k].neuron.akida2.output_scale);
-        ASSERT_EQ(lowered.layers[k].neuron.akida2.bias, twin.layers[k].neuron.akida2.bias);
-      }
       std::vector<InputEvent> ev;
       for (int t = 0; t < 5; ++t)
         for (int i = 0; i < net.input_size; ++i)
