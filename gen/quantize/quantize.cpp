@@ -80,7 +80,7 @@ Layer dense_layer(const std::string& name, int n_in, int n_out, int weight_bits)
   return l;
 }
 
-std::vector<ChainLayer> dense_chain(const nf::FloatNetwork& f, bool flatten_passes) {
+std::vector<ChainLayer> dense_chain(const nf::FloatNetwork& f, bool flatten_passes, bool image_layers) {
   const nf::FloatGraph& g = f.graph;
   // the successor of node k along forward edges (exactly one), past pass-through nodes
   auto next = [&](size_t k) {
@@ -99,16 +99,27 @@ std::vector<ChainLayer> dense_chain(const nf::FloatNetwork& f, bool flatten_pass
       k = succ[0];
     }
   };
+  const auto is_weight = [&](nf::NodeKind kind) {
+    return kind == nf::NodeKind::Affine || kind == nf::NodeKind::Linear ||
+           (image_layers && (kind == nf::NodeKind::Conv2d || kind == nf::NodeKind::SumPool2d));
+  };
+  const std::string chain = image_layers ? "Input -> (Affine|Linear|Conv2d|SumPool2d -> neuron)+ -> Output"
+                                         : "Input -> (Affine|Linear -> neuron)+ -> Output";
   std::vector<ChainLayer> layers;
   for (size_t k = g.inputs().at(0);;) {
     const size_t wk = next(k);
     const nf::FloatNode& wn = g.node(wk);
     if (wn.kind == nf::NodeKind::Output && !layers.empty()) break;
-    if (wn.kind != nf::NodeKind::Affine && wn.kind != nf::NodeKind::Linear)
-      refuse(f, wn, "", "expected an Affine or Linear node here: quantize maps dense chains "
-                        "Input -> (Affine|Linear -> neuron)+ -> Output (not supported yet: " +
+    if (!is_weight(wn.kind))
+      refuse(f, wn, "", "expected a weight node here: quantize maps chains " + chain + " (not supported yet: " +
                             std::string(nf::kind_name(wn.kind)) + ")");
     k = next(wk);
+    const nf::FloatNode& nn = g.node(k);
+    if (is_weight(nn.kind))
+      refuse(f, nn, "", "follows " + std::string(nf::kind_name(wn.kind)) + " '" + wn.name +
+                            "' without a neuron between them: every weight node of " + chain +
+                            " feeds a neuron (a pooling that passes its sums on as graded events, as Sinabs "
+                            "networks do, is not built yet)");
     layers.push_back({wk, k});
   }
   return layers;
@@ -145,65 +156,132 @@ QuantizeResult quantize(const nf::FloatNetwork& f, const std::string& name, cons
   net.input_size = static_cast<int>(nf::numel(in.out_shape));
   const int64_t wmax = (int64_t{1} << (opt.weight_bits - 1)) - 1;
 
-  const std::vector<ChainLayer> chain = dense_chain(f, false);
+  const std::vector<ChainLayer> chain = dense_chain(f, true, true);
   for (size_t layer = 0; layer < chain.size(); ++layer) {
     const nf::FloatNode& wn = g.node(chain[layer].weight);
     const nf::FloatNode& nn = g.node(chain[layer].neuron);
     if (nn.kind != nf::NodeKind::IF && nn.kind != nf::NodeKind::LIF)
       refuse(f, nn, "", "expected an IF or LIF node after '" + wn.name + "' (not supported yet: " +
                             std::string(nf::kind_name(nn.kind)) + ")");
-    const int n_out = static_cast<int>(wn.weight.shape.at(0));
-    const int n_in = static_cast<int>(wn.weight.shape.at(1));
-
+    const bool conv = wn.kind == nf::NodeKind::Conv2d, pool = wn.kind == nf::NodeKind::SumPool2d;
     LayerQuant lq;
-    lq.name = "fc" + std::to_string(layer + 1);
+    lq.name = (conv ? "conv" : pool ? "pool" : "fc") + std::to_string(layer + 1);
     lq.weight_node = wn.name;
     lq.neuron_node = nn.name;
     lq.neuron_kind = nf::kind_name(nn.kind);
+    lq.weight_bits = pool ? 2 : opt.weight_bits;
+
+    // The layer: a dense one, or a conv2d / sumpool2d with its geometry. Its
+    // weights come in rows that share a parameter entry (a dense neuron, a conv
+    // channel), each per_row long; l.param_index(n) is neuron n's entry.
+    Layer l;
+    l.name = lq.name;
+    size_t per_row = 0;
+    if (conv || pool) {
+      const nf::Window& win = wn.window;
+      if (wn.in_shape.size() != 3)
+        refuse(f, wn, "", "reads a " + std::to_string(wn.in_shape.size()) + "-d input, expected [C, H, W]");
+      for (size_t d = 0; d < 2; ++d)
+        if (win.pad_begin.at(d) != win.pad_end.at(d))
+          refuse(f, wn, "padding", "begin " + std::to_string(win.pad_begin.at(d)) + " and end " +
+                                       std::to_string(win.pad_end.at(d)) +
+                                       ", expected the same on both sides (the conv2d layer pads symmetrically)");
+      ConvGeom& cg = l.conv;
+      cg.c_in = static_cast<int>(wn.in_shape[0]), cg.h_in = static_cast<int>(wn.in_shape[1]);
+      cg.w_in = static_cast<int>(wn.in_shape[2]);
+      cg.c_out = static_cast<int>(wn.out_shape.at(0)), cg.h_out = static_cast<int>(wn.out_shape.at(1));
+      cg.w_out = static_cast<int>(wn.out_shape.at(2));
+      cg.sh = static_cast<int>(win.stride.at(0)), cg.sw = static_cast<int>(win.stride.at(1));
+      cg.ph = static_cast<int>(win.pad_begin.at(0)), cg.pw = static_cast<int>(win.pad_begin.at(1));
+      if (conv) {
+        cg.kh = static_cast<int>(wn.weight.shape.at(2)), cg.kw = static_cast<int>(wn.weight.shape.at(3));
+        cg.dh = static_cast<int>(win.dilation.at(0)), cg.dw = static_cast<int>(win.dilation.at(1));
+        cg.groups = static_cast<int>(win.groups);
+      } else {
+        cg.kh = static_cast<int>(win.kernel.at(0)), cg.kw = static_cast<int>(win.kernel.at(1));
+        cg.groups = cg.c_in;
+      }
+      l.type = conv ? LayerType::Conv2d : LayerType::SumPool2d;
+      l.n_in = cg.c_in * cg.h_in * cg.w_in;
+      l.n_out = cg.c_out * cg.h_out * cg.w_out;
+      l.weight_bits = lq.weight_bits;
+      l.weights.assign(cg.weight_count(), pool ? 1 : 0);
+      per_row = cg.weight_count() / static_cast<size_t>(cg.c_out);
+    } else {
+      l = dense_layer(lq.name, static_cast<int>(wn.weight.shape.at(1)), static_cast<int>(wn.weight.shape.at(0)),
+                      opt.weight_bits);
+      per_row = static_cast<size_t>(l.n_in);
+    }
+    const int n_out = l.n_out, n_in = l.n_in;
+    const int entries = l.param_count();
     lq.n_in = n_in;
     lq.n_out = n_out;
-    lq.weight_bits = opt.weight_bits;
 
     std::vector<FloatStep> steps(static_cast<size_t>(n_out));
     for (int n = 0; n < n_out; ++n) steps[static_cast<size_t>(n)] = float_step(f, nn, static_cast<size_t>(n));
+    // a conv channel shares its gain and drive: one weight row and one bias per channel
+    std::vector<FloatStep> step_of(static_cast<size_t>(entries));
+    for (int n = 0; n < n_out; ++n) {
+      const FloatStep& a = steps[static_cast<size_t>(n)];
+      FloatStep& e = step_of[static_cast<size_t>(l.param_index(n))];
+      if (n == 0 || l.param_index(n) != l.param_index(n - 1)) {
+        e = a;
+      } else if (a.gain != e.gain || a.drive != e.drive) {
+        refuse(f, nn, "r", "found different gains or leak drives within output channel " +
+                               std::to_string(l.param_index(n)) +
+                               ", expected one per channel (a conv channel shares its weights)");
+      }
+    }
     if (nn.kind == nf::NodeKind::LIF) uniform(f, nn, "tau", nn.tau);
     const double theta = uniform(f, nn, "v_threshold", nn.v_threshold);
     const double vreset = uniform(f, nn, "v_reset", nn.v_reset);
     lq.alpha = steps[0].alpha;
 
-    // per-layer symmetric max-abs scale of the membrane drive g·W
-    double m = 0;
-    for (int n = 0; n < n_out; ++n)
-      for (int i = 0; i < n_in; ++i)
-        m = std::max(m, std::abs(steps[static_cast<size_t>(n)].gain *
-                                 wn.weight.data[static_cast<size_t>(n) * n_in + i]));
-    if (!(m > 0)) refuse(f, wn, "weight", "found all zeros, expected a weight to scale by");
-    const double s = m / static_cast<double>(wmax);
+    // the float weight of row r, element k (a sum pool's are 1)
+    const auto fw = [&](int r, size_t k) { return pool ? 1.0 : wn.weight.data[static_cast<size_t>(r) * per_row + k]; };
+    double s = 0;
+    if (pool) {
+      // the kernel is fixed at ones: one membrane unit is the gain, the same for every channel
+      for (int r = 0; r < entries; ++r)
+        if (step_of[static_cast<size_t>(r)].gain != step_of[0].gain)
+          refuse(f, nn, "r", "found different gains per channel after a SumPool2d, expected one "
+                             "(its weights are all 1, at one scale)");
+      s = step_of[0].gain;
+      if (!(s > 0)) refuse(f, nn, "r", "found a gain of " + num(s) + " after a SumPool2d, expected > 0");
+    } else {
+      // per-layer symmetric max-abs scale of the membrane drive g·W
+      double m = 0;
+      for (int r = 0; r < entries; ++r)
+        for (size_t k = 0; k < per_row; ++k) m = std::max(m, std::abs(step_of[static_cast<size_t>(r)].gain * fw(r, k)));
+      if (!(m > 0)) refuse(f, wn, "weight", "found all zeros, expected a weight to scale by");
+      s = m / static_cast<double>(wmax);
+    }
     lq.scale = s;
 
-    Layer l = dense_layer(lq.name, n_in, n_out, opt.weight_bits);
     double err_sum = 0;
-    for (int n = 0; n < n_out; ++n)
-      for (int i = 0; i < n_in; ++i) {
-        const size_t at = static_cast<size_t>(n) * n_in + i;
-        const double want = steps[static_cast<size_t>(n)].gain * wn.weight.data[at];
-        const int64_t w = std::clamp<int64_t>(std::llround(want / s), -wmax, wmax);
+    for (int r = 0; r < entries; ++r)
+      for (size_t k = 0; k < per_row; ++k) {
+        const size_t at = static_cast<size_t>(r) * per_row + k;
+        const double want = step_of[static_cast<size_t>(r)].gain * fw(r, k);
+        const int64_t w = pool ? 1 : std::clamp<int64_t>(std::llround(want / s), -wmax, wmax);
         l.weights[at] = static_cast<int32_t>(w);
         const double e = std::abs(want - s * static_cast<double>(w));
         lq.max_weight_error = std::max(lq.max_weight_error, e);
         err_sum += e;
       }
-    lq.mean_weight_error = err_sum / (static_cast<double>(n_in) * n_out);
+    lq.mean_weight_error = err_sum / (static_cast<double>(entries) * static_cast<double>(per_row));
 
-    std::vector<int64_t> bias(static_cast<size_t>(n_out), 0);
+    std::vector<int64_t> bias(static_cast<size_t>(entries), 0);
     bool any_bias = false;
-    for (int n = 0; n < n_out; ++n) {
-      const FloatStep& st = steps[static_cast<size_t>(n)];
-      const double b = wn.kind == nf::NodeKind::Affine ? wn.bias[static_cast<size_t>(n)] : 0.0;
+    for (int r = 0; r < entries; ++r) {
+      const FloatStep& st = step_of[static_cast<size_t>(r)];
+      const double b =
+          (wn.kind == nf::NodeKind::Affine || conv) && !wn.bias.empty() ? wn.bias[static_cast<size_t>(r)] : 0.0;
       const double want = st.gain * b + st.drive;
-      bias[static_cast<size_t>(n)] = std::llround(want / s);
-      lq.max_bias_error = std::max(lq.max_bias_error, std::abs(want - s * static_cast<double>(bias[static_cast<size_t>(n)])));
-      any_bias = any_bias || bias[static_cast<size_t>(n)] != 0;
+      bias[static_cast<size_t>(r)] = std::llround(want / s);
+      lq.max_bias_error =
+          std::max(lq.max_bias_error, std::abs(want - s * static_cast<double>(bias[static_cast<size_t>(r)])));
+      any_bias = any_bias || bias[static_cast<size_t>(r)] != 0;
     }
 
     IfLifParams& p = l.neuron.iflif;
@@ -247,14 +325,14 @@ QuantizeResult quantize(const nf::FloatNetwork& f, const std::string& name, cons
     // leak, and resets stay inside that or at v_reset / θ.
     const int64_t pmax = 1;  // binary spikes: the quantized network takes binary input events too
     int64_t pos = 0, neg = 0;
-    for (int n = 0; n < n_out; ++n) {
+    for (int r = 0; r < entries; ++r) {  // each neuron reads its row, or a subset of it
       int64_t hi = 0, lo = 0;
-      for (int i = 0; i < n_in; ++i) {
-        const int64_t w = l.weights[static_cast<size_t>(n) * n_in + i] * pmax;
+      for (size_t k = 0; k < per_row; ++k) {
+        const int64_t w = l.weights[static_cast<size_t>(r) * per_row + k] * pmax;
         (w > 0 ? hi : lo) += w;
       }
-      hi += std::max<int64_t>(0, bias[static_cast<size_t>(n)]);
-      lo += std::min<int64_t>(0, bias[static_cast<size_t>(n)]);
+      hi += std::max<int64_t>(0, bias[static_cast<size_t>(r)]);
+      lo += std::min<int64_t>(0, bias[static_cast<size_t>(r)]);
       pos = std::max(pos, hi);
       neg = std::min(neg, lo);
     }
@@ -271,6 +349,11 @@ QuantizeResult quantize(const nf::FloatNetwork& f, const std::string& name, cons
     p.v_bits = bits_for(lq.v_bound);
     lq.v_bits = p.v_bits;
     if (any_bias) l.bias = bias;
+    if (l.is_conv()) {
+      // image layers need the shapes of a version 2 network
+      net.format_version = 2;
+      net.input_shape = in.out_shape;
+    }
     net.layers.push_back(std::move(l));
     r.layers.push_back(lq);
   }

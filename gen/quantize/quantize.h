@@ -2,7 +2,8 @@
 // and its discretization) becomes an integer network of the IR (gen/ir), and a
 // precision report says what that cost. docs/quantize.md is the contract.
 //
-// Mapping, per layer (a weight node Affine/Linear followed by a neuron IF/LIF):
+// Mapping, per layer (a weight node Affine/Linear/Conv2d/SumPool2d followed by a
+// neuron IF/LIF; a conv layer's gain, drive and bias per output channel):
 // the float step v' = α·v + g_n·(W·x + b)_n + c_n (α, g, c from the
 // discretization) becomes the integer step v' = L(v) + Σ w·x + bias with
 //   s         = max |g_n·W[n][i]| / (2^(B-1) - 1)        (symmetric max-abs, per layer)
@@ -73,7 +74,9 @@ FloatStep float_step(const ref::nir_float::FloatNetwork& fnet, const ref::nir_fl
 struct ChainLayer {
   size_t weight = 0, neuron = 0;
 };
-std::vector<ChainLayer> dense_chain(const ref::nir_float::FloatNetwork& fnet, bool flatten_passes);
+// With image_layers, Conv2d and SumPool2d nodes are weight nodes too.
+std::vector<ChainLayer> dense_chain(const ref::nir_float::FloatNetwork& fnet, bool flatten_passes,
+                                    bool image_layers = false);
 
 // An integer dense layer of the chain, its weights zeroed for the quantizer to fill.
 Layer dense_layer(const std::string& name, int n_in, int n_out, int weight_bits);

@@ -217,3 +217,91 @@ TEST(FloatNetworkFile, RoundTripsAndNamesBadFields) {
 }
 
 }  // namespace
+
+namespace {
+
+// in [2, 6, 6] -> conv (3 channels, k3 s1 p1, bias) -> IF -> sumpool 2 -> IF -> flatten
+// -> affine 27 -> 4 -> IF -> out: every image layer the quantizer maps.
+nf::FloatNetwork conv_chain(bool pool_without_neuron = false) {
+  nf::FloatNetwork f;
+  f.name = "c";
+  f.source = "c.json";
+  f.options.if_input = nf::IfInput::Impulse;
+  f.graph.add(nf::input_node("in", {2, 6, 6}));
+  std::vector<double> w(3 * 2 * 3 * 3);
+  for (size_t k = 0; k < w.size(); ++k) w[k] = 0.05 * static_cast<double>(static_cast<int>(k % 9) - 3);
+  nf::Window win;
+  win.stride = {1, 1}, win.pad_begin = {1, 1}, win.pad_end = {1, 1}, win.dilation = {1, 1}, win.groups = 1;
+  f.graph.add(nf::conv_node("conv", {{3, 2, 3, 3}, w}, {0.1, 0.0, -0.05}, win));
+  f.graph.add(nf::if_node("n1", {1.0}, {0.3}, {0.0}));
+  f.graph.add(nf::sum_pool2d_node("pool", {2, 2}, {2, 2}, {0, 0}));
+  if (!pool_without_neuron) f.graph.add(nf::if_node("n2", {1.0}, {1.0}, {0.0}));
+  f.graph.add(nf::flatten_node("flat", 0, -1));
+  std::vector<double> a(4 * 27);
+  for (size_t k = 0; k < a.size(); ++k) a[k] = 0.1 * static_cast<double>(static_cast<int>(k % 7) - 2);
+  f.graph.add(nf::affine_node("fc", {{4, 27}, a}, {0, 0, 0, 0}));
+  f.graph.add(nf::if_node("n3", {1.0}, {0.5}, {0.0}));
+  f.graph.add(nf::output_node("out"));
+  f.graph.connect("in", "conv");
+  f.graph.connect("conv", "n1");
+  f.graph.connect("n1", "pool");
+  if (pool_without_neuron) {
+    f.graph.connect("pool", "flat");
+  } else {
+    f.graph.connect("pool", "n2");
+    f.graph.connect("n2", "flat");
+  }
+  f.graph.connect("flat", "fc");
+  f.graph.connect("fc", "n3");
+  f.graph.connect("n3", "out");
+  f.graph.finalize();
+  return f;
+}
+
+}  // namespace
+
+TEST(Quantize, ConvPoolDenseChain) {
+  const auto q = quantize(conv_chain(), "c", {});
+  ASSERT_EQ(q.net.layers.size(), 3u);
+  EXPECT_EQ(q.net.format_version, 2);
+  EXPECT_EQ(q.net.input_shape, (std::vector<int64_t>{2, 6, 6}));
+  const sf::Layer& c = q.net.layers[0];
+  EXPECT_EQ(c.type, sf::LayerType::Conv2d);
+  EXPECT_EQ(c.conv.c_out, 3);
+  EXPECT_EQ(c.conv.h_out, 6);
+  EXPECT_EQ(c.weights.size(), 54u);  // the kernel, once
+  // impulse input: g = r = 1; s = max |W| / 127 = 0.25 / 127: w = round(W / s)
+  EXPECT_NEAR(q.layers[0].scale, 0.25 / 127, 1e-15);
+  EXPECT_EQ(c.weights[0], -76);  // -0.15 / s = -76.2
+  EXPECT_EQ(c.weights[8], 127);
+  // the per-channel bias: 0.1 / s = 50.8 -> 51, 0, -0.05 / s = -25.4 -> -25
+  EXPECT_EQ(c.bias, (std::vector<int64_t>{51, 0, -25}));
+  EXPECT_EQ(c.neuron.iflif.threshold, 152);  // 0.3 / s = 152.4
+  const sf::Layer& p = q.net.layers[1];
+  EXPECT_EQ(p.type, sf::LayerType::SumPool2d);
+  EXPECT_EQ(p.weights, std::vector<int32_t>(12, 1));
+  EXPECT_EQ(p.neuron.iflif.threshold, 1);  // the pool's scale is its gain, 1
+  EXPECT_EQ(q.net.layers[2].n_in, 27);
+  // the float model and the golden model agree on a fixed input pattern, within the
+  // rounding of 8-bit weights (the report's measure: the share of (t, n) alike)
+  sf::Raster r;
+  r.timesteps = 12;
+  r.size = 72;
+  for (int t = 0; t < 12; ++t)
+    for (int i = 0; i < 72; ++i)
+      if ((i * 7 + t * 3) % 5 == 0) r.events.push_back({t, i, 1});
+  const auto a = sf::quant::compare(conv_chain(), q, r);
+  ASSERT_EQ(a.layers.size(), 3u);
+  int spikes = 0;
+  for (const auto& l : a.layers) {
+    EXPECT_GE(l.agreement, l.name == "conv1" ? 0.97 : 0.9) << l.name;
+    spikes += static_cast<int>(l.int_spikes);
+  }
+  EXPECT_GT(spikes, 50);
+}
+
+TEST(Quantize, SumPoolStraightIntoTheNextLayerIsRefusedByName) {
+  const std::string e = refusal(conv_chain(true));
+  EXPECT_NE(e.find("node 'fc'"), std::string::npos) << e;
+  EXPECT_NE(e.find("without a neuron between them"), std::string::npos) << e;
+}
