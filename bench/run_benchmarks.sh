@@ -7,7 +7,10 @@
 #   4. generation time (spikeforge gen);
 #   5. resources and Fmax of the example's bitstream (yosys / nextpnr);
 #   6. every backend on the same work (golden, Verilator, SystemC, HLS C-simulation):
-#      identical traces required, build and run times side by side (bench/agreement.sh).
+#      identical traces required, build and run times side by side (bench/agreement.sh);
+#   7. convolution: the golden model's synaptic events/s against PyTorch's conv2d on the same
+#      sparse N-MNIST-shaped events (bench/golden/conv_main.cpp, bench/conv_torch.py);
+#   8. the conv engine's synaptic operations per integrate cycle against its lane bound P.
 # usage: bench/run_benchmarks.sh [--skip-peers] [--skip-synth]   (after scripts/build.sh)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -85,3 +88,31 @@ fi
 echo
 echo "== 6. backends on the same work: the example, the first 1,000 test images (measured, wall clock)"
 "$root/bench/agreement.sh" "$sf" "$out/agreement.md" "$ex/network.json" "$out/test1000.raster.json" 1000
+
+echo
+echo "== 7. convolution: golden model vs PyTorch conv2d on an N-MNIST-shaped sparse workload (measured, one thread)"
+mkdir -p "$out/conv"
+for d in 0.05 0.02; do
+  "$root/build/bench/golden/sf_bench_conv" --out "$out/conv" --density "$d" --reps 30
+  "$py" "$root/bench/conv_torch.py" "$out/conv" --reps 5
+done
+
+echo
+echo "== 8. conv engine: synaptic operations per integrate cycle against the lane bound P (measured in co-simulation)"
+"$py" - "$out/conv_lanes.json" "$out/conv_lanes.raster.json" <<'PY'
+import json, random, sys
+random.seed(3)
+w = [[[[random.randint(-3, 6) for _ in range(3)] for _ in range(3)] for _ in range(2)] for _ in range(16)]
+json.dump({"format": "spikeforge-network", "version": 2, "name": "conv_lanes", "timesteps": 8,
+           "input": {"name": "img", "shape": [2, 16, 16]},
+           "layers": [{"name": "conv", "type": "conv2d", "inputs": ["img"], "out_channels": 16, "kernel": 3,
+                       "padding": 1, "weight_bits": 4, "weights": w,
+                       "neuron": {"model": "if", "threshold": 12, "v_bits": 12}}]}, open(sys.argv[1], "w"))
+ev = [[t, i] for t in range(8) for i in range(512) if random.random() < 0.1]
+json.dump({"format": "spikeforge-raster", "version": 1, "timesteps": 8, "size": 512, "events": ev}, open(sys.argv[2], "w"))
+PY
+for p in 1 2 4 8 16; do
+  line=$("$sf" sim "$out/conv_lanes.json" --input "$out/conv_lanes.raster.json" --parallel "$p" \
+           --work "$out/sim_conv_p$p" | grep -E 'synaptic ops|cycles:')
+  echo "P=$p: $(echo "$line" | tr '\n' ';')"
+done
