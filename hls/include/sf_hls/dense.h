@@ -40,6 +40,10 @@ struct dense {
     using in_t = event<CFG::in_idx_bits, CFG::pay_bits, CFG::pay_signed>;
     using out_t = event<CFG::out_idx_bits, 1, false>;
 
+    static constexpr int n_out = CFG::n_out;
+    static constexpr int weight_count = CFG::n_out * CFG::n_in;  // w[n][i]
+    static constexpr int bias_count = CFG::has_bias ? CFG::n_out : 1;
+
 private:
     using pay_t = typename in_t::payload_t;
     static constexpr int lanes = CFG::parallel;

@@ -10,5 +10,6 @@
 #include "event.h"
 #include "neuron_iflif.h"
 #include "dense.h"
+#include "conv2d.h"
 
 #endif  // SF_HLS_SF_HLS_H
