@@ -194,16 +194,20 @@ class _Layer:
         (kh, kw), (sh, sw), (ph, pw) = self.k, self.s, self.p
         xp = np.zeros((B, C, H + 2 * ph, Wd + 2 * pw), dtype=np.int64)
         xp[:, :, ph:ph + H, pw:pw + Wd] = x
-        I = np.zeros((B, Co, Ho, Wo), dtype=np.int64)
+        if self.W is None:      # sumpool2d: the window sum of each channel
+            I = np.zeros((B, Co, Ho, Wo), dtype=np.int64)
+            for ky in range(kh):
+                for kx in range(kw):
+                    I += xp[:, :, ky:ky + sh * (Ho - 1) + 1:sh, kx:kx + sw * (Wo - 1) + 1:sw]
+            return I
+        # im2col: [B, Ho, Wo, C, kh, kw] windows times the kernel [C*kh*kw, Co], one product
+        cols = np.empty((B, Ho, Wo, C, kh, kw), dtype=np.int64)
         for ky in range(kh):
             for kx in range(kw):
                 win = xp[:, :, ky:ky + sh * (Ho - 1) + 1:sh, kx:kx + sw * (Wo - 1) + 1:sw]
-                if self.W is None:
-                    I += win
-                else:   # [B, C, Ho, Wo] x [Co, C] -> [B, Co, Ho, Wo]
-                    t = _exact_matmul(win.transpose(0, 2, 3, 1).reshape(-1, C), self.W[:, :, ky, kx].T)
-                    I += t.reshape(B, Ho, Wo, Co).transpose(0, 3, 1, 2)
-        return I
+                cols[:, :, :, :, ky, kx] = win.transpose(0, 2, 3, 1)
+        I = _exact_matmul(cols.reshape(B * Ho * Wo, C * kh * kw), self.W.reshape(Co, -1).T)
+        return I.reshape(B, Ho, Wo, Co).transpose(0, 3, 1, 2)
 
     def step(self, x):
         raw = self.v + self.current(x) + self.b
