@@ -402,9 +402,9 @@ def main():
     ap.add_argument("--qat-lr", type=float, default=1e-3, help="QAT learning rate (Adam, cosine)")
     ap.add_argument("--snn-lr", type=float, default=1e-3,
                     help="SNN fine-tune learning rate in integer weight units (output layer: 4x)")
-    ap.add_argument("--parallel", default="2,2,1,1",
+    ap.add_argument("--parallel", default="2,2,2,1",
                     help="hardware.parallel (lanes) written for each layer, comma-separated; 0: leave it to "
-                         "the planner (default 2,2,1,1: the default network then fits the iCE40UP5K's logic)")
+                         "the planner (default 2,2,2,1: the default network then fits the iCE40UP5K's logic)")
     ap.add_argument("--threads", type=int, default=1, help="torch threads (1 or 2)")
     args = ap.parse_args()
 
