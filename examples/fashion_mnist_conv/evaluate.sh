@@ -82,7 +82,7 @@ for seed in $seeds; do
   fi
   "$spikeforge" run "$dir/network.json" --input "$raster" --json-summary "$dir/golden.json" \
     | tee "$dir/golden.log" | sed 's/^/  /'
-  "$python" "$here/check_golden.py" "$dir/train_report.json" "$dir/golden.json" | sed 's/^/  /' ||
+  "$python" "$here/../fashion_mnist/check_golden.py" "$dir/train_report.json" "$dir/golden.json" | sed 's/^/  /' ||
     { echo "evaluate.sh: seed $seed: golden predictions differ from train.py's simulation" >&2; exit 1; }
   acc=$(sed -n 's/^golden accuracy: \([0-9.]*\)%.*/\1/p' "$dir/golden.log")
   [[ -n "$acc" ]] || { echo "evaluate.sh: no accuracy in $dir/golden.log" >&2; exit 1; }
